@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import pc from 'picocolors';
+import { describeError, FiredrillError } from '../errors.js';
+import { registerCommands } from './commands/index.js';
+
+/** Builds the `firedrill` program; exported so tests can drive it without a subprocess. */
+export function buildProgram(): Command {
+  const program = new Command('firedrill')
+    .description('Detection-as-code for Elasticsearch and OpenSearch')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .option('--verbose', 'print stack traces and debug detail')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI: one error line and a non-zero exit on failure, stack traces only with --verbose. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed usage errors; help and version exit 0.
+      process.exitCode = error.exitCode;
+      return;
+    }
+    process.stderr.write(`${pc.red('firedrill: error:')} ${describeError(error)}\n`);
+    if (verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    if (verbose && error instanceof Error && error.cause instanceof Error)
+      process.stderr.write(`caused by: ${error.cause.stack ?? ''}\n`);
+    process.exitCode = error instanceof FiredrillError ? error.exitCode : 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+if (invokedDirectly) await main(process.argv);

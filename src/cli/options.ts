@@ -1,0 +1,30 @@
+import { Option, type Command } from 'commander';
+import { connect, connectOptionsFromEnv, type Cluster } from '../cluster/index.js';
+import { readRecordedCluster } from '../providers/state.js';
+
+export interface TargetOptions {
+  target?: string;
+  insecure?: boolean;
+}
+
+/** Adds `--target` and `--insecure` to a command that talks to a cluster. */
+export function withTargetOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--target <url>',
+        'cluster URL (default: FIREDRILL_TARGET, or the cluster from `firedrill cluster up`)',
+      ),
+    )
+    .addOption(new Option('--insecure', 'skip TLS certificate verification'));
+}
+
+/** Resolves the target and connects; the URL falls back to FIREDRILL_TARGET, then the recorded local cluster. */
+export async function connectTarget(options: TargetOptions): Promise<Cluster> {
+  const target = options.target ?? process.env.FIREDRILL_TARGET ?? (await recordedClusterUrl());
+  return connect(connectOptionsFromEnv(target, process.env, { insecure: options.insecure }));
+}
+
+async function recordedClusterUrl(): Promise<string | undefined> {
+  return (await readRecordedCluster())?.url;
+}

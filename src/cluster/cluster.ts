@@ -1,0 +1,465 @@
+import { FiredrillError } from '../errors.js';
+import { clusterError, reasonOf } from './errors.js';
+import type { ClusterInfo, HttpMethod, RawResponse, RequestParams, Transport } from './types.js';
+
+/** Counts of requests sent, so callers (and tests) can prove a no-op deploy wrote nothing. */
+export interface RequestStats {
+  reads: number;
+  writes: number;
+  /** `METHOD path` of every write, in order. */
+  writeLog: string[];
+}
+
+export interface SearchHit<T> {
+  _index: string;
+  _id: string;
+  _seq_no?: number;
+  _primary_term?: number;
+  _source: T;
+  sort?: unknown[];
+  fields?: Record<string, unknown[]>;
+}
+
+export interface SearchResponse<T, A = Record<string, unknown>> {
+  took: number;
+  hits: { total?: { value: number; relation: string }; hits: SearchHit<T>[] };
+  aggregations?: A;
+}
+
+export type BulkAction =
+  | { create: { _index: string; _id?: string; pipeline?: string }; doc: unknown }
+  | { index: { _index: string; _id?: string; pipeline?: string }; doc: unknown }
+  | { delete: { _index: string; _id: string } };
+
+export interface BulkItemResult {
+  status: number;
+  _index?: string;
+  _id?: string;
+  error?: { type: string; reason: string };
+}
+
+export interface WriteOptions {
+  refresh?: boolean | 'wait_for';
+  /** Optimistic concurrency: write only if the document is still at this version. */
+  ifSeqNo?: number;
+  ifPrimaryTerm?: number;
+  opType?: 'create' | 'index';
+  pipeline?: string;
+}
+
+export interface StoredDoc<T> {
+  _id: string;
+  _seq_no: number;
+  _primary_term: number;
+  _source: T;
+}
+
+// Read-only endpoints that are sent as POST.
+const READ_ONLY_POST =
+  /\/(_search|_count|_msearch|_mget|_simulate|_validate\/query|_field_caps|_analyze)(\/|$|\?)/;
+
+/**
+ * A connected cluster: a thin typed surface over one engine's official client.
+ * Nothing outside src/cluster/ knows which engine answers.
+ */
+export class Cluster {
+  readonly stats: RequestStats = { reads: 0, writes: 0, writeLog: [] };
+
+  constructor(
+    readonly info: ClusterInfo,
+    private readonly transport: Transport,
+  ) {}
+
+  /** Sends a request; resolves with any HTTP status, throws one clear line on connection or auth failure. */
+  async request<T = unknown>(params: RequestParams): Promise<RawResponse<T>> {
+    this.tally(params.method, params.path);
+    let res: RawResponse<T>;
+    try {
+      res = await this.transport.request<T>(params);
+    } catch (error) {
+      throw clusterError(error, this.info.url);
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw clusterError(
+        { message: reasonOf(res.body) ?? '', meta: { statusCode: res.status, body: res.body } },
+        this.info.url,
+      );
+    }
+    return res;
+  }
+
+  /** Like request, but any status outside `ok` (default 2xx) becomes a FiredrillError naming the action. */
+  async expect<T = unknown>(what: string, params: RequestParams, ok: number[] = []): Promise<RawResponse<T>> {
+    const res = await this.request<T>(params);
+    if ((res.status >= 200 && res.status < 300) || ok.includes(res.status)) return res;
+    throw new FiredrillError(
+      `${what} failed (${res.status}): ${reasonOf(res.body) ?? JSON.stringify(res.body)}`,
+    );
+  }
+
+  private tally(method: HttpMethod, path: string): void {
+    const read = method === 'GET' || method === 'HEAD' || (method === 'POST' && READ_ONLY_POST.test(path));
+    if (read) this.stats.reads++;
+    else {
+      this.stats.writes++;
+      this.stats.writeLog.push(`${method} ${path}`);
+    }
+  }
+
+  /** Zeroes the request counters. */
+  resetStats(): void {
+    this.stats.reads = 0;
+    this.stats.writes = 0;
+    this.stats.writeLog = [];
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  // --- cluster ---
+
+  async health(
+    waitForStatus?: 'yellow' | 'green',
+    timeout = '30s',
+  ): Promise<{ status: string; number_of_nodes: number }> {
+    const res = await this.expect<{ status: string; number_of_nodes: number; timed_out: boolean }>(
+      'cluster health',
+      {
+        method: 'GET',
+        path: '/_cluster/health',
+        query: waitForStatus ? { wait_for_status: waitForStatus, timeout } : undefined,
+      },
+      [408],
+    );
+    return res.body;
+  }
+
+  /** Ingest processor types the cluster's nodes support. */
+  async ingestProcessors(): Promise<Set<string>> {
+    const res = await this.expect<{
+      nodes: Record<string, { ingest?: { processors?: { type: string }[] } }>;
+    }>('list ingest processors', {
+      method: 'GET',
+      path: '/_nodes/ingest',
+      query: { filter_path: 'nodes.*.ingest.processors.type' },
+    });
+    const types = new Set<string>();
+    for (const node of Object.values(res.body.nodes ?? {}))
+      for (const p of node.ingest?.processors ?? []) types.add(p.type);
+    return types;
+  }
+
+  // --- ingest pipelines ---
+
+  async getPipeline<T = Record<string, unknown>>(id: string): Promise<T | undefined> {
+    const res = await this.request<Record<string, T>>({
+      method: 'GET',
+      path: `/_ingest/pipeline/${enc(id)}`,
+    });
+    return res.status === 404 ? undefined : okBody(res, `get pipeline ${id}`)[id];
+  }
+
+  /** Every pipeline whose id matches a wildcard pattern. */
+  async getPipelines<T = Record<string, unknown>>(pattern: string): Promise<Record<string, T>> {
+    const res = await this.request<Record<string, T>>({
+      method: 'GET',
+      path: `/_ingest/pipeline/${enc(pattern)}`,
+    });
+    return res.status === 404 ? {} : okBody(res, `get pipelines ${pattern}`);
+  }
+
+  async putPipeline(id: string, body: unknown): Promise<void> {
+    await this.expect(`put pipeline ${id}`, { method: 'PUT', path: `/_ingest/pipeline/${enc(id)}`, body });
+  }
+
+  async deletePipeline(id: string): Promise<void> {
+    await this.expect(
+      `delete pipeline ${id}`,
+      { method: 'DELETE', path: `/_ingest/pipeline/${enc(id)}` },
+      [404],
+    );
+  }
+
+  /** Runs documents through a stored pipeline (by id) or an inline one. */
+  async simulatePipeline<T = unknown>(
+    pipeline: string | object,
+    docs: unknown[],
+    verbose = false,
+  ): Promise<T> {
+    const path =
+      typeof pipeline === 'string'
+        ? `/_ingest/pipeline/${enc(pipeline)}/_simulate`
+        : '/_ingest/pipeline/_simulate';
+    const body = {
+      ...(typeof pipeline === 'string' ? {} : { pipeline }),
+      docs: docs.map((d) => ({ _index: 'simulate', _source: d })),
+    };
+    return (await this.expect<T>('simulate pipeline', { method: 'POST', path, body, query: { verbose } }))
+      .body;
+  }
+
+  // --- templates ---
+
+  async getIndexTemplate<T = Record<string, unknown>>(name: string): Promise<T | undefined> {
+    const res = await this.request<{ index_templates: { name: string; index_template: T }[] }>({
+      method: 'GET',
+      path: `/_index_template/${enc(name)}`,
+    });
+    return res.status === 404
+      ? undefined
+      : okBody(res, `get index template ${name}`).index_templates[0]?.index_template;
+  }
+
+  async getIndexTemplates<T = Record<string, unknown>>(pattern: string): Promise<Record<string, T>> {
+    const res = await this.request<{ index_templates: { name: string; index_template: T }[] }>({
+      method: 'GET',
+      path: `/_index_template/${enc(pattern)}`,
+    });
+    if (res.status === 404) return {};
+    return Object.fromEntries(
+      okBody(res, `get index templates ${pattern}`).index_templates.map((t) => [t.name, t.index_template]),
+    );
+  }
+
+  async putIndexTemplate(name: string, body: unknown): Promise<void> {
+    await this.expect(`put index template ${name}`, {
+      method: 'PUT',
+      path: `/_index_template/${enc(name)}`,
+      body,
+    });
+  }
+
+  async deleteIndexTemplate(name: string): Promise<void> {
+    await this.expect(
+      `delete index template ${name}`,
+      { method: 'DELETE', path: `/_index_template/${enc(name)}` },
+      [404],
+    );
+  }
+
+  async getComponentTemplate<T = Record<string, unknown>>(name: string): Promise<T | undefined> {
+    const res = await this.request<{ component_templates: { name: string; component_template: T }[] }>({
+      method: 'GET',
+      path: `/_component_template/${enc(name)}`,
+    });
+    return res.status === 404
+      ? undefined
+      : okBody(res, `get component template ${name}`).component_templates[0]?.component_template;
+  }
+
+  async getComponentTemplates<T = Record<string, unknown>>(pattern: string): Promise<Record<string, T>> {
+    const res = await this.request<{ component_templates: { name: string; component_template: T }[] }>({
+      method: 'GET',
+      path: `/_component_template/${enc(pattern)}`,
+    });
+    if (res.status === 404) return {};
+    return Object.fromEntries(
+      okBody(res, `get component templates ${pattern}`).component_templates.map((t) => [
+        t.name,
+        t.component_template,
+      ]),
+    );
+  }
+
+  async putComponentTemplate(name: string, body: unknown): Promise<void> {
+    await this.expect(`put component template ${name}`, {
+      method: 'PUT',
+      path: `/_component_template/${enc(name)}`,
+      body,
+    });
+  }
+
+  async deleteComponentTemplate(name: string): Promise<void> {
+    await this.expect(
+      `delete component template ${name}`,
+      { method: 'DELETE', path: `/_component_template/${enc(name)}` },
+      [404],
+    );
+  }
+
+  // --- indices ---
+
+  async indexExists(index: string): Promise<boolean> {
+    const res = await this.request({ method: 'HEAD', path: `/${enc(index)}` });
+    return res.status === 200;
+  }
+
+  /** Creates an index; resolves false if it already existed. */
+  async createIndex(index: string, body: unknown = {}): Promise<boolean> {
+    const res = await this.expect<{ error?: { type?: string } }>(
+      `create index ${index}`,
+      { method: 'PUT', path: `/${enc(index)}`, body },
+      [400],
+    );
+    if (res.status === 400) {
+      if (res.body.error?.type === 'resource_already_exists_exception') return false;
+      throw new FiredrillError(`create index ${index} failed (400): ${reasonOf(res.body)}`);
+    }
+    return true;
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    await this.expect(
+      `delete index ${index}`,
+      { method: 'DELETE', path: `/${enc(index)}`, query: { ignore_unavailable: true } },
+      [404],
+    );
+  }
+
+  async getMapping<T = Record<string, unknown>>(index: string): Promise<Record<string, { mappings: T }>> {
+    const res = await this.request<Record<string, { mappings: T }>>({
+      method: 'GET',
+      path: `/${enc(index)}/_mapping`,
+    });
+    return res.status === 404 ? {} : okBody(res, `get mapping ${index}`);
+  }
+
+  async putMapping(index: string, body: unknown): Promise<void> {
+    await this.expect(`put mapping ${index}`, { method: 'PUT', path: `/${enc(index)}/_mapping`, body });
+  }
+
+  async refresh(index: string): Promise<void> {
+    await this.expect(
+      `refresh ${index}`,
+      {
+        method: 'POST',
+        path: `/${enc(index)}/_refresh`,
+        query: { ignore_unavailable: true, allow_no_indices: true },
+      },
+      [404],
+    );
+  }
+
+  // --- documents ---
+
+  async getDoc<T>(index: string, id: string): Promise<StoredDoc<T> | undefined> {
+    const res = await this.request<StoredDoc<T> & { found: boolean }>({
+      method: 'GET',
+      path: `/${enc(index)}/_doc/${enc(id)}`,
+    });
+    if (res.status === 404) return undefined;
+    return okBody(res, `get ${index}/${id}`);
+  }
+
+  /**
+   * Writes one document. Resolves `conflict` instead of throwing when create-only or
+   * optimistic-concurrency conditions fail, so callers can treat it as a normal outcome.
+   */
+  async putDoc(
+    index: string,
+    id: string | undefined,
+    doc: unknown,
+    options: WriteOptions = {},
+  ): Promise<{ result: 'written' | 'conflict'; _id: string; _seq_no: number; _primary_term: number }> {
+    const res = await this.request<{ _id: string; _seq_no: number; _primary_term: number; error?: unknown }>({
+      method: id ? 'PUT' : 'POST',
+      path: id ? `/${enc(index)}/_doc/${enc(id)}` : `/${enc(index)}/_doc`,
+      body: doc,
+      query: {
+        refresh: options.refresh === undefined ? undefined : String(options.refresh),
+        if_seq_no: options.ifSeqNo,
+        if_primary_term: options.ifPrimaryTerm,
+        op_type: options.opType,
+        pipeline: options.pipeline,
+      },
+    });
+    if (res.status === 409) return { result: 'conflict', _id: id ?? '', _seq_no: -1, _primary_term: -1 };
+    const body = okBody(res, `write ${index}/${id ?? ''}`);
+    return { result: 'written', _id: body._id, _seq_no: body._seq_no, _primary_term: body._primary_term };
+  }
+
+  /** Deletes one document; with seq_no/primary_term only if unchanged. Resolves false if absent or changed. */
+  async deleteDoc(
+    index: string,
+    id: string,
+    options: Pick<WriteOptions, 'ifSeqNo' | 'ifPrimaryTerm' | 'refresh'> = {},
+  ): Promise<boolean> {
+    const res = await this.request({
+      method: 'DELETE',
+      path: `/${enc(index)}/_doc/${enc(id)}`,
+      query: {
+        if_seq_no: options.ifSeqNo,
+        if_primary_term: options.ifPrimaryTerm,
+        refresh: options.refresh === undefined ? undefined : String(options.refresh),
+      },
+    });
+    if (res.status === 404 || res.status === 409) return false;
+    okBody(res, `delete ${index}/${id}`);
+    return true;
+  }
+
+  /** Sends a bulk request; returns one result per action, in order. Item failures are results, not exceptions. */
+  async bulk(
+    actions: BulkAction[],
+    options: { refresh?: boolean | 'wait_for'; pipeline?: string } = {},
+  ): Promise<BulkItemResult[]> {
+    if (actions.length === 0) return [];
+    const ndjson: unknown[] = [];
+    for (const action of actions) {
+      if ('delete' in action) ndjson.push({ delete: action.delete });
+      else if ('create' in action) ndjson.push({ create: action.create }, action.doc);
+      else ndjson.push({ index: action.index }, action.doc);
+    }
+    const res = await this.expect<{ items: Record<string, BulkItemResult>[] }>('bulk', {
+      method: 'POST',
+      path: '/_bulk',
+      ndjson,
+      query: {
+        refresh: options.refresh === undefined ? undefined : String(options.refresh),
+        pipeline: options.pipeline,
+      },
+    });
+    return res.body.items.map((item) => Object.values(item)[0] as BulkItemResult);
+  }
+
+  async search<T = Record<string, unknown>, A = Record<string, unknown>>(
+    index: string | string[],
+    body: unknown,
+    query?: RequestParams['query'],
+  ): Promise<SearchResponse<T, A>> {
+    const target = Array.isArray(index) ? index.join(',') : index;
+    const res = await this.expect<SearchResponse<T, A>>(`search ${target}`, {
+      method: 'POST',
+      path: `/${enc(target)}/_search`,
+      body,
+      query: { ignore_unavailable: true, allow_no_indices: true, ...query },
+    });
+    return res.body;
+  }
+
+  async count(index: string | string[], query: unknown = { match_all: {} }): Promise<number> {
+    const target = Array.isArray(index) ? index.join(',') : index;
+    const res = await this.expect<{ count: number }>(`count ${target}`, {
+      method: 'POST',
+      path: `/${enc(target)}/_count`,
+      body: { query },
+      query: { ignore_unavailable: true, allow_no_indices: true },
+    });
+    return res.body.count;
+  }
+
+  /** Deletes every matching document; returns how many. */
+  async deleteByQuery(index: string | string[], query: unknown): Promise<number> {
+    const target = Array.isArray(index) ? index.join(',') : index;
+    const res = await this.expect<{ deleted: number }>(`delete by query ${target}`, {
+      method: 'POST',
+      path: `/${enc(target)}/_delete_by_query`,
+      body: { query },
+      query: { ignore_unavailable: true, allow_no_indices: true, refresh: true, conflicts: 'proceed' },
+    });
+    return res.body.deleted;
+  }
+}
+
+function okBody<T>(res: RawResponse<T>, what: string): T {
+  if (res.status >= 200 && res.status < 300) return res.body;
+  throw new FiredrillError(
+    `${what} failed (${res.status}): ${reasonOf(res.body) ?? JSON.stringify(res.body)}`,
+  );
+}
+
+// Index names and ids may contain characters that are special in a URL path; keep `,` and `*` for multi-target paths.
+function enc(part: string): string {
+  return encodeURIComponent(part).replace(/%2C/g, ',').replace(/%2A/g, '*');
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
+import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import type { ConnectOptions, Engine, RawResponse, RequestParams, Transport } from './types.js';
+
+// Statuses are answers, not exceptions: the Cluster decides what each one means.
+const EVERY_ERROR_STATUS = Array.from({ length: 200 }, (_, i) => 400 + i);
+
+function tlsOptions(options: ConnectOptions) {
+  return {
+    rejectUnauthorized: !options.insecure,
+    ...(options.caFile ? { ca: readFileSync(options.caFile) } : {}),
+  };
+}
+
+function toQuery(query: RequestParams['query']): Record<string, string> | undefined {
+  if (!query) return undefined;
+  const entries = Object.entries(query).filter(([, v]) => v !== undefined);
+  return Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
+}
+
+function openSearchTransport(options: ConnectOptions): Transport {
+  const client = new OpenSearchClient({
+    node: options.target,
+    maxRetries: 0,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    ssl: tlsOptions(options),
+    ...(options.username ? { auth: { username: options.username, password: options.password ?? '' } } : {}),
+    ...(options.apiKey ? { headers: { authorization: `ApiKey ${options.apiKey}` } } : {}),
+  });
+  return {
+    engine: 'opensearch',
+    async request<T>(p: RequestParams): Promise<RawResponse<T>> {
+      const res = await client.transport.request(
+        {
+          method: p.method,
+          path: p.path,
+          querystring: toQuery(p.query),
+          ...(p.ndjson ? { bulkBody: p.ndjson as Record<string, unknown>[] } : { body: p.body as never }),
+        },
+        { ignore: EVERY_ERROR_STATUS },
+      );
+      return { status: res.statusCode ?? 0, body: res.body as T };
+    },
+    close: () => client.close(),
+  };
+}
+
+function elasticsearchTransport(options: ConnectOptions): Transport {
+  const client = new ElasticsearchClient({
+    node: options.target,
+    maxRetries: 0,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    tls: tlsOptions(options),
+    ...(options.apiKey
+      ? { auth: { apiKey: options.apiKey } }
+      : options.username
+        ? { auth: { username: options.username, password: options.password ?? '' } }
+        : {}),
+  });
+  return {
+    engine: 'elasticsearch',
+    async request<T>(p: RequestParams): Promise<RawResponse<T>> {
+      const res = await client.transport.request(
+        {
+          method: p.method,
+          path: p.path,
+          querystring: toQuery(p.query),
+          ...(p.ndjson ? { bulkBody: p.ndjson as Record<string, unknown>[] } : { body: p.body as never }),
+        },
+        { ignore: EVERY_ERROR_STATUS, meta: true },
+      );
+      return { status: res.statusCode ?? 0, body: res.body as T };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** The one place that picks a client by engine. */
+export function createTransport(engine: Engine, options: ConnectOptions): Transport {
+  return engine === 'opensearch' ? openSearchTransport(options) : elasticsearchTransport(options);
+}

@@ -1,0 +1,95 @@
+/**
+ * The compiled form of all content: what the deployer puts into a cluster and the engine runs.
+ * content (YAML/JSON files) → compile → Resource[] → deploy.
+ */
+
+/** Kinds of cluster resource firedrill manages, in the order they must exist. */
+export type ResourceKind = 'component_template' | 'index_template' | 'pipeline' | 'index' | 'rule';
+
+export interface Resource {
+  kind: ResourceKind;
+  /** The cluster name of the resource (pipeline id, template name, index name, rule id). */
+  id: string;
+  /** The exact body sent to the cluster, before the deployer adds its metadata. */
+  body: Record<string, unknown>;
+  /** The content file it came from, for messages. */
+  sourceFile?: string;
+}
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+/** ATT&CK mapping as the alert carries it (ECS `threat.*`). */
+export interface ThreatMapping {
+  tactic: { id: string; name: string };
+  technique: { id: string; name: string };
+  subtechnique?: { id: string; name: string };
+  /** ATT&CK analytic id, e.g. AN1608. */
+  analytic?: string;
+}
+
+/** A query in the cluster's own DSL; identical on both engines. */
+export type Dsl = Record<string, unknown>;
+
+interface CompiledRuleBase {
+  id: string;
+  name: string;
+  description: string;
+  severity: Severity;
+  riskScore: number;
+  threat: ThreatMapping[];
+  tags: string[];
+  index: string[];
+  enabled: boolean;
+  intervalMs: number;
+  lookbackMs: number;
+  maxAlerts: number;
+  /** Alerts for the same rule and group key within this window are suppressed. */
+  suppressionMs: number;
+  /** Fields whose values make one alert distinct (the "group key"); default per type. */
+  groupBy: string[];
+  /** Whether an alert for a created account also carries that account's first activity. */
+  includeFirstActivity?: { withinMs: number };
+  /** Investigation guide and false-positive notes, copied onto alerts as text. */
+  investigation: string[];
+  falsePositives: string[];
+  /** fast-json-stable-stringify hash of this object (without the hash). */
+  hash: string;
+}
+
+export interface CompiledQueryRule extends CompiledRuleBase {
+  type: 'query';
+  /** Matches single events; stored as a percolator query. */
+  query: Dsl;
+}
+
+export interface CompiledThresholdRule extends CompiledRuleBase {
+  type: 'threshold';
+  query: Dsl;
+  /** Count events per group (`groupBy`) within `windowMs`; alert when count (or distinct count of `cardinalityField`) >= value. */
+  threshold: { value: number; windowMs: number; cardinalityField?: string };
+}
+
+export interface CompiledSequenceStep {
+  name: string;
+  query: Dsl;
+  /** The field that joins this step to the others (may differ per step). */
+  joinField: string;
+}
+
+export interface CompiledSequenceRule extends CompiledRuleBase {
+  type: 'sequence';
+  /** Ordered steps: each must come strictly after the previous, all within `maxSpanMs`, same join value. */
+  steps: CompiledSequenceStep[];
+  maxSpanMs: number;
+}
+
+export interface CompiledNewTermsRule extends CompiledRuleBase {
+  type: 'new_terms';
+  query: Dsl;
+  /** Alert when the combination of these field values has not been seen for the entity in `historyWindowMs`. */
+  newTermsFields: string[];
+  historyWindowMs: number;
+}
+
+export type CompiledRule =
+  CompiledQueryRule | CompiledThresholdRule | CompiledSequenceRule | CompiledNewTermsRule;
