@@ -21,7 +21,8 @@ export default defineConfig({
           include: ['src/**/*.cluster.test.ts', 'test/**/*.cluster.test.ts'],
           globalSetup: ['test/setup/cluster.ts'],
           // One shared node on a 2-core machine: files take turns, tests isolate by index/marker names.
-          fileParallelism: false,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -1,0 +1,23 @@
+import type { Engine } from '../cluster/types.js';
+
+/** A cluster a provider started (or, for `external`, found); `stop()` tears down only what it started. */
+export interface StartedCluster {
+  url: string;
+  engine: Engine;
+  version: string;
+  nodes: number;
+  provider: ProviderName;
+  /** The JVM process (embedded) or container (testcontainers) behind it, for `cluster down`. */
+  pid?: number;
+  containerId?: string;
+  dataDir?: string;
+  stop(): Promise<void>;
+}
+
+export type ProviderName = 'embedded' | 'testcontainers' | 'external';
+
+/** Starts real clusters; configured fluently (`withVersion()`, `withNodes()`, ...) like testcontainers. */
+export interface ClusterProvider {
+  readonly name: ProviderName;
+  start(): Promise<StartedCluster>;
+}
