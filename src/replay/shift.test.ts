@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { eventTimeOf, offsetToLand, parseShiftTarget, shiftRecord, sourceOf } from './shift.js';
+
+const trail = { eventTime: '2026-01-10T02:14:00Z', eventSource: 'iam.amazonaws.com' };
+const gcp = {
+  protoPayload: {},
+  timestamp: '2026-01-10T02:14:00.123456789Z',
+  receiveTimestamp: '2026-01-10T02:14:00.987654321Z',
+};
+const azure = {
+  operationName: 'Add user',
+  time: '2026-01-10T02:14:00.1234567Z',
+  properties: { activityDateTime: '2026-01-10T02:14:00.1234567Z' },
+};
+
+describe('time shifting', () => {
+  it('recognises the source of a record', () => {
+    expect([trail, gcp, azure, { x: 1 }].map((r) => sourceOf(r))).toEqual([
+      'aws-cloudtrail',
+      'gcp-audit',
+      'azure-audit',
+      undefined,
+    ]);
+  });
+
+  it('moves every time field of each source by one offset, keeping precision', () => {
+    const hour = 3_600_000;
+    expect(shiftRecord(trail, hour).eventTime).toBe('2026-01-10T03:14:00Z');
+    expect(shiftRecord(gcp, hour)).toMatchObject({
+      timestamp: '2026-01-10T03:14:00.123456789Z',
+      receiveTimestamp: '2026-01-10T03:14:00.987654321Z',
+    });
+    expect(shiftRecord(azure, -hour)).toMatchObject({
+      time: '2026-01-10T01:14:00.1234567Z',
+      properties: { activityDateTime: '2026-01-10T01:14:00.1234567Z' },
+    });
+    expect(trail.eventTime).toBe('2026-01-10T02:14:00Z');
+  });
+
+  it('lands the latest event on the target and keeps the gaps', () => {
+    const records = [
+      { ...trail, eventTime: '2026-01-10T02:14:00Z' },
+      { ...trail, eventTime: '2026-01-10T02:19:30Z' },
+      { ...trail, eventTime: '2026-01-10T02:10:00Z' },
+    ];
+    const target = Date.parse('2026-11-24T21:00:00.400Z');
+    const offset = offsetToLand(
+      records.map((r) => eventTimeOf(r)!),
+      target,
+    );
+    const shifted = records.map((r) => eventTimeOf(shiftRecord(r, offset))!);
+    expect(new Date(Math.max(...shifted)).toISOString()).toBe('2026-11-24T21:00:00.000Z');
+    expect(shifted.map((t) => t - shifted[0]!)).toEqual([0, 330_000, -240_000]);
+  });
+
+  it('parses --shift-to', () => {
+    expect(parseShiftTarget('now', 42)).toBe(42);
+    expect(parseShiftTarget('2026-01-01T00:00:00Z')).toBe(Date.parse('2026-01-01T00:00:00Z'));
+    expect(() => parseShiftTarget('yesterday')).toThrow(/--shift-to: 'yesterday'/);
+  });
+});
