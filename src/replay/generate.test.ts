@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario, loadTemplates, type Scenario } from '../content/scenarios.js';
 import { generateRecords } from './generate.js';
 
+/** Reads a dotted path out of a generated record. */
+const at = (record: unknown, path: string): unknown =>
+  path.split('.').reduce((node, key) => (node as Record<string, unknown> | undefined)?.[key], record);
+
 const templates = loadTemplates('scenarios/templates');
 const attack = loadScenario('scenarios/an1608/aws-user-created-then-key.yaml');
 
@@ -14,17 +18,18 @@ describe('generateRecords', () => {
       'CreateAccessKey',
       'GetCallerIdentity',
     ]);
-    const [create, , key, use] = records.map((r) => r.record) as Record<string, any>[];
-    expect(create!.eventTime).toBe('2026-01-10T02:14:00Z');
-    expect(key!.eventTime).toBe('2026-01-10T02:15:15Z');
-    expect(create!.userIdentity.arn).toBe('arn:aws:iam::111122223333:user/ci-deployer');
-    expect(create!.requestParameters).toEqual({ userName: 'svc-backup-admin' });
-    expect(create!.responseElements.user.createDate).toBe('Jan 10, 2026, 2:14:00 AM');
+    const [create, , key, use] = records.map((r) => r.record);
+    expect(at(create, 'eventTime')).toBe('2026-01-10T02:14:00Z');
+    expect(at(key, 'eventTime')).toBe('2026-01-10T02:15:15Z');
+    expect(at(create, 'userIdentity.arn')).toBe('arn:aws:iam::111122223333:user/ci-deployer');
+    expect(at(create, 'requestParameters')).toEqual({ userName: 'svc-backup-admin' });
+    expect(at(create, 'responseElements.user.createDate')).toBe('Jan 10, 2026, 2:14:00 AM');
     // The key created is the key that signs the new account's first call.
-    expect(key!.responseElements.accessKey.accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
-    expect(use!.userIdentity.accessKeyId).toBe(key!.responseElements.accessKey.accessKeyId);
-    expect(use!.userIdentity.userName).toBe('svc-backup-admin');
-    expect(create!.eventID).not.toBe(create!.requestID);
+    const newKey = at(key, 'responseElements.accessKey.accessKeyId');
+    expect(newKey).toMatch(/^AKIA[A-Z2-7]{16}$/);
+    expect(at(use, 'userIdentity.accessKeyId')).toBe(newKey);
+    expect(at(use, 'userIdentity.userName')).toBe('svc-backup-admin');
+    expect(at(create, 'eventID')).not.toBe(at(create, 'requestID'));
   });
 
   it('is deterministic per seed and differs across seeds', () => {
@@ -69,11 +74,11 @@ describe('generateRecords', () => {
         { at: '+1s', template: 'azure.AddUser', actor: 'a' },
       ],
     };
-    const [gcp, azure] = generateRecords(s, templates).map((r) => r.record) as Record<string, any>[];
-    expect(gcp!.timestamp).toBe('2026-01-10T02:14:00.000000000Z');
-    expect(gcp!.protoPayload.response.email).toBe('sa1@example-project.iam.gserviceaccount.com');
-    expect(azure!.time).toBe('2026-01-10T02:14:01.0000000Z');
-    expect(azure!.properties.initiatedBy.user.userPrincipalName).toBe('admin@contoso.example');
-    expect(azure!.correlationId).toBe(azure!.properties.correlationId);
+    const [gcp, azure] = generateRecords(s, templates).map((r) => r.record);
+    expect(at(gcp, 'timestamp')).toBe('2026-01-10T02:14:00.000000000Z');
+    expect(at(gcp, 'protoPayload.response.email')).toBe('sa1@example-project.iam.gserviceaccount.com');
+    expect(at(azure, 'time')).toBe('2026-01-10T02:14:01.0000000Z');
+    expect(at(azure, 'properties.initiatedBy.user.userPrincipalName')).toBe('admin@contoso.example');
+    expect(at(azure, 'correlationId')).toBe(at(azure, 'properties.correlationId'));
   });
 });
