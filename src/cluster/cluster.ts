@@ -315,6 +315,20 @@ export class Cluster {
     return res.status === 404 ? {} : okBody(res, `get mapping ${index}`);
   }
 
+  /** The mapping `_meta` of every index matching a pattern; indices without one are left out. */
+  async getIndexMetas(pattern: string): Promise<Record<string, Record<string, unknown>>> {
+    const res = await this.request<Record<string, { mappings?: { _meta?: Record<string, unknown> } }>>({
+      method: 'GET',
+      path: `/${enc(pattern)}/_mapping`,
+      query: { filter_path: '*.mappings._meta' },
+    });
+    if (res.status === 404) return {};
+    const metas: Record<string, Record<string, unknown>> = {};
+    for (const [index, { mappings }] of Object.entries(okBody(res, `get mappings ${pattern}`) ?? {}))
+      if (mappings?._meta) metas[index] = mappings._meta;
+    return metas;
+  }
+
   async putMapping(index: string, body: unknown): Promise<void> {
     await this.expect(`put mapping ${index}`, { method: 'PUT', path: `/${enc(index)}/_mapping`, body });
   }

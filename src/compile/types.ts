@@ -12,6 +12,8 @@ export interface Resource {
   id: string;
   /** The exact body sent to the cluster, before the deployer adds its metadata. */
   body: Record<string, unknown>;
+  /** `rule` resources only: the index that holds the rule document (the engine's rules index). */
+  index?: string;
   /** The content file it came from, for messages. */
   sourceFile?: string;
 }
