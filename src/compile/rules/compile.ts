@@ -1,0 +1,250 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import stringify from 'fast-json-stable-stringify';
+import { loadAttackTable, type AttackTable } from '../../content/attack.js';
+import { loadConfig, type FiredrillConfig } from '../../content/config.js';
+import { loadRules, type LoadedRule, type RuleFile } from '../../content/rules.js';
+import { ContentError, ContentErrors } from '../../errors.js';
+import type { CompiledRule, Dsl, Severity, ThreatMapping } from '../types.js';
+import { compileCondition, useField, type ConditionContext, type Path } from './condition.js';
+import { parseDuration } from './duration.js';
+
+/** A compiled rule before its hash (Omit distributed over the union). */
+type UnhashedRule = CompiledRule extends infer R ? (R extends CompiledRule ? Omit<R, 'hash'> : never) : never;
+
+/** Risk-score range of each severity (Elastic's convention). */
+export const RISK_RANGES: Record<Severity, [number, number]> = {
+  low: [0, 21],
+  medium: [22, 47],
+  high: [48, 73],
+  critical: [74, 100],
+};
+
+/** Whom approved provisioners are matched against. */
+const ACTOR_IDS = 'firedrill.actor.ids';
+
+/** One rule's compilation: the rule if it is valid, its problems, and the fields it reads. */
+export interface RuleCompilation {
+  loaded: LoadedRule;
+  rule?: CompiledRule;
+  errors: ContentError[];
+  fields: Map<string, Path>;
+}
+
+/** Compiles every rule under `dir`; throws every problem at once (see validateRules for a report). */
+export function compileRules(dir = 'detections', config: FiredrillConfig = loadConfig()): CompiledRule[] {
+  const results = compileRuleSet(dir, config);
+  const errors = results.flatMap((r) => r.errors);
+  if (errors.length) throw new ContentErrors(errors);
+  return results.map((r) => r.rule!);
+}
+
+/** Compiles every rule and reports per rule, duplicate ids included; throws only if files do not parse. */
+export function compileRuleSet(dir: string, config: FiredrillConfig): RuleCompilation[] {
+  const attack = loadAttackTable(dir);
+  const results = loadRules(dir).map((loaded) => compileRule(loaded, config, attack));
+  const firstFile = new Map<string, string>();
+  for (const { loaded, errors } of results) {
+    const other = firstFile.get(loaded.rule.id);
+    if (other)
+      errors.push(
+        new ContentError(
+          loaded.source.file,
+          `duplicate rule id (also in ${other})`,
+          loaded.source.lineOf(['id']),
+          'id',
+        ),
+      );
+    else firstFile.set(loaded.rule.id, loaded.source.file);
+  }
+  return results;
+}
+
+/** Compiles one loaded rule file into the engine's contract (src/compile/types.ts). */
+export function compileRule(
+  loaded: LoadedRule,
+  config: FiredrillConfig,
+  attack: AttackTable,
+): RuleCompilation {
+  const { rule, source } = loaded;
+  const errors: ContentError[] = [];
+  const ctx: ConditionContext = {
+    parameters: config.parameters,
+    fields: new Map(),
+    params: new Set(),
+    problem: (path, message) =>
+      errors.push(new ContentError(source.file, message, source.lineOf(path), path.join('.') || undefined)),
+  };
+  const ms = (text: string, path: Path): number => {
+    try {
+      return parseDuration(text);
+    } catch (error) {
+      ctx.problem(path, (error as Error).message);
+      return 0;
+    }
+  };
+
+  if (basename(source.file).replace(/\.ya?ml$/, '') !== rule.id)
+    ctx.problem(['id'], `must match the file name (${basename(source.file)})`);
+  const [low, high] = RISK_RANGES[rule.severity];
+  if (rule.risk_score < low || rule.risk_score > high)
+    ctx.problem(['risk_score'], `${rule.risk_score} does not fit severity ${rule.severity} (${low}–${high})`);
+  const threat = rule.threat.flatMap((ref, i): ThreatMapping[] => {
+    try {
+      return [attack.resolve(ref)];
+    } catch (error) {
+      ctx.problem(['threat', i], (error as Error).message);
+      return [];
+    }
+  });
+
+  const intervalMs = ms(rule.schedule.interval, ['schedule', 'interval']);
+  const lookbackMs = ms(rule.schedule.lookback, ['schedule', 'lookback']);
+  if (lookbackMs < intervalMs)
+    ctx.problem(['schedule', 'lookback'], 'must be at least the interval, or events between runs are missed');
+  const within = (windowMs: number, path: Path, what: string): void => {
+    if (windowMs > lookbackMs)
+      ctx.problem(path, `${what} is longer than schedule.lookback, so it can never be seen whole`);
+  };
+
+  checkTypeBlocks(rule, ctx);
+  const exemption = exemptionFor(rule, config, ctx);
+  const where = (): Dsl => exemption(compileCondition(rule.where, ['where'], ctx));
+  for (const [i, field] of (rule.required_fields ?? []).entries())
+    useField(ctx, field, ['required_fields', i]);
+
+  const base = {
+    id: rule.id,
+    name: rule.name,
+    description: rule.description.trim(),
+    severity: rule.severity,
+    riskScore: rule.risk_score,
+    threat,
+    tags: rule.tags,
+    index: rule.index,
+    enabled: rule.enabled,
+    intervalMs,
+    lookbackMs,
+    maxAlerts: rule.max_alerts,
+    suppressionMs: ms(rule.suppression.window, ['suppression', 'window']),
+    investigation: rule.investigation,
+    falsePositives: rule.false_positives,
+    ...(rule.include_first_activity && {
+      includeFirstActivity: { withinMs: ms(rule.include_first_activity, ['include_first_activity']) },
+    }),
+  };
+
+  let compiled: UnhashedRule | undefined;
+  switch (rule.type) {
+    case 'query':
+      compiled = {
+        ...base,
+        type: 'query',
+        groupBy: rule.suppression.group_by ?? ['event.id'],
+        query: where(),
+      };
+      break;
+    case 'threshold': {
+      if (!rule.threshold) break;
+      const t = rule.threshold;
+      const windowMs = ms(t.window, ['threshold', 'window']);
+      within(windowMs, ['threshold', 'window'], 'the threshold window');
+      t.group_by.forEach((f, i) => useField(ctx, f, ['threshold', 'group_by', i]));
+      if (t.distinct) {
+        useField(ctx, t.distinct, ['threshold', 'distinct']);
+        if (t.group_by.includes(t.distinct))
+          ctx.problem(['threshold', 'distinct'], 'is one of group_by, so every group would count 1');
+      }
+      compiled = {
+        ...base,
+        type: 'threshold',
+        groupBy: t.group_by,
+        query: where(),
+        threshold: { value: t.value, windowMs, ...(t.distinct && { cardinalityField: t.distinct }) },
+      };
+      break;
+    }
+    case 'sequence': {
+      if (!rule.sequence) break;
+      const maxSpanMs = ms(rule.sequence.max_span, ['sequence', 'max_span']);
+      within(maxSpanMs, ['sequence', 'max_span'], 'max_span');
+      const steps = rule.sequence.steps.map((step, i) => {
+        useField(ctx, step.join, ['sequence', 'steps', i, 'join']);
+        const query = exemption(compileCondition(step.where, ['sequence', 'steps', i, 'where'], ctx));
+        return { name: step.name, query, joinField: step.join };
+      });
+      compiled = {
+        ...base,
+        type: 'sequence',
+        groupBy: rule.suppression.group_by ?? [rule.sequence.steps[0]!.join],
+        steps,
+        maxSpanMs,
+      };
+      break;
+    }
+    case 'new_terms': {
+      if (!rule.new_terms) break;
+      const n = rule.new_terms;
+      const historyWindowMs = ms(n.history, ['new_terms', 'history']);
+      if (historyWindowMs <= lookbackMs)
+        ctx.problem(
+          ['new_terms', 'history'],
+          'must be longer than schedule.lookback, or nothing has a history',
+        );
+      n.entity.forEach((f, i) => useField(ctx, f, ['new_terms', 'entity', i]));
+      n.fields.forEach((f, i) => {
+        useField(ctx, f, ['new_terms', 'fields', i]);
+        if (n.entity.includes(f)) ctx.problem(['new_terms', 'fields', i], 'is also an entity field');
+      });
+      compiled = {
+        ...base,
+        type: 'new_terms',
+        groupBy: n.entity,
+        query: where(),
+        newTermsFields: n.fields,
+        historyWindowMs,
+      };
+      break;
+    }
+  }
+  const result: RuleCompilation = { loaded, errors, fields: ctx.fields };
+  if (compiled && errors.length === 0) result.rule = withHash(compiled);
+  return result;
+}
+
+/** sha256 of the stable JSON of the compiled rule: the deployer's change detector. */
+export function withHash(rule: UnhashedRule): CompiledRule {
+  const hash = createHash('sha256').update(stringify(rule)).digest('hex');
+  return { ...rule, hash } as CompiledRule;
+}
+
+const TYPE_BLOCKS = {
+  query: { needs: ['where'], allowsGroupBy: true },
+  threshold: { needs: ['where', 'threshold'], allowsGroupBy: false },
+  sequence: { needs: ['sequence'], allowsGroupBy: true },
+  new_terms: { needs: ['where', 'new_terms'], allowsGroupBy: false },
+} as const;
+
+/** Each type has exactly its own blocks, so a stray `threshold:` on a query rule is not silently ignored. */
+function checkTypeBlocks(rule: RuleFile, ctx: ConditionContext): void {
+  const spec = TYPE_BLOCKS[rule.type];
+  for (const block of ['where', 'threshold', 'sequence', 'new_terms'] as const) {
+    const needed = (spec.needs as readonly string[]).includes(block);
+    if (needed && rule[block] === undefined) ctx.problem([block], `is required for a ${rule.type} rule`);
+    if (!needed && rule[block] !== undefined) ctx.problem([block], `does not belong in a ${rule.type} rule`);
+  }
+  if (!spec.allowsGroupBy && rule.suppression.group_by)
+    ctx.problem(
+      ['suppression', 'group_by'],
+      `a ${rule.type} rule groups by its ${rule.type === 'threshold' ? 'threshold.group_by' : 'new_terms.entity'}`,
+    );
+}
+
+/** Approved provisioners are exempt unless the rule opts out (an empty list exempts nobody). */
+function exemptionFor(rule: RuleFile, config: FiredrillConfig, ctx: ConditionContext): (q: Dsl) => Dsl {
+  const approved = config.parameters.approved_provisioners;
+  if (!rule.exempt_approved_provisioners || approved.length === 0) return (q) => q;
+  ctx.params.add('approved_provisioners');
+  useField(ctx, ACTOR_IDS, ['exempt_approved_provisioners']);
+  return (q) => ({ bool: { filter: [q], must_not: [{ terms: { [ACTOR_IDS]: approved } }] } });
+}

@@ -1,0 +1,10 @@
+export {
+  compileRule,
+  compileRules,
+  compileRuleSet,
+  RISK_RANGES,
+  withHash,
+  type RuleCompilation,
+} from './compile.js';
+export { compileCondition, type ConditionContext } from './condition.js';
+export { parseDuration } from './duration.js';

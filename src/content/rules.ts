@@ -1,0 +1,186 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Severity } from '../compile/types.js';
+import { ContentError, ContentErrors } from '../errors.js';
+import type { ThreatRef } from './attack.js';
+import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
+
+/** A condition in the rule language (docs/rules.md); checked and compiled by src/compile/rules/condition.ts. */
+export type Condition = Record<string, unknown>;
+
+export type RuleType = 'query' | 'threshold' | 'sequence' | 'new_terms';
+
+/** A rule file as written (snake_case, durations as text). */
+export interface RuleFile {
+  id: string;
+  name: string;
+  description: string;
+  author: string[];
+  references: string[];
+  threat: ThreatRef[];
+  severity: Severity;
+  risk_score: number;
+  false_positives: string[];
+  investigation: string[];
+  tags: string[];
+  index: string[];
+  schedule: { interval: string; lookback: string };
+  max_alerts: number;
+  suppression: { window: string; group_by?: string[] };
+  enabled: boolean;
+  /** Approved provisioners are exempt unless a rule turns this off (the seed's "tune for approved automation"). */
+  exempt_approved_provisioners: boolean;
+  /** Attach the created account's first activity within this long to each alert. */
+  include_first_activity?: string;
+  /** Fields the rule needs that the event mappings do not declare (rare; validate checks the rest). */
+  required_fields?: string[];
+  type: RuleType;
+  where?: Condition;
+  threshold?: { group_by: string[]; value: number; window: string; distinct?: string };
+  sequence?: { max_span: string; steps: { name: string; join: string; where: Condition }[] };
+  new_terms?: { entity: string[]; fields: string[]; history: string };
+}
+
+export interface LoadedRule {
+  rule: RuleFile;
+  source: SourceFile;
+}
+
+const DURATION = { type: 'string', pattern: '^[1-9][0-9]*(s|m|h|d)$' };
+const FIELD = { type: 'string', pattern: '^[@A-Za-z_][A-Za-z0-9_.@-]*$' };
+const FIELDS = { type: 'array', minItems: 1, uniqueItems: true, items: FIELD };
+const TEXTS = { type: 'array', items: { type: 'string', minLength: 1 } };
+const CONDITION = { type: 'object', minProperties: 1 };
+
+const validateRuleFile = compileSchema<RuleFile>({
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'id',
+    'name',
+    'description',
+    'author',
+    'threat',
+    'severity',
+    'risk_score',
+    'investigation',
+    'index',
+    'schedule',
+    'type',
+  ],
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 },
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string', minLength: 1 },
+    author: { ...TEXTS, minItems: 1 },
+    references: { type: 'array', items: { type: 'string', format: 'uri' }, default: [] },
+    threat: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['tactic', 'technique'],
+        properties: {
+          tactic: { type: 'string', pattern: '^TA[0-9]{4}$' },
+          technique: { type: 'string', pattern: '^T[0-9]{4}$' },
+          subtechnique: { type: 'string', pattern: '^T[0-9]{4}\\.[0-9]{3}$' },
+          analytic: { type: 'string', pattern: '^AN[0-9]{4}$' },
+        },
+      },
+    },
+    severity: { enum: ['low', 'medium', 'high', 'critical'] },
+    risk_score: { type: 'integer', minimum: 0, maximum: 100 },
+    false_positives: { ...TEXTS, default: [] },
+    investigation: { ...TEXTS, minItems: 1 },
+    tags: { ...TEXTS, default: [] },
+    index: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s,]+$' } },
+    schedule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['interval', 'lookback'],
+      properties: { interval: DURATION, lookback: DURATION },
+    },
+    max_alerts: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
+    suppression: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['window'],
+      properties: { window: DURATION, group_by: FIELDS },
+      default: { window: '1h' },
+    },
+    enabled: { type: 'boolean', default: true },
+    exempt_approved_provisioners: { type: 'boolean', default: true },
+    include_first_activity: DURATION,
+    required_fields: FIELDS,
+    type: { enum: ['query', 'threshold', 'sequence', 'new_terms'] },
+    where: CONDITION,
+    threshold: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['group_by', 'value', 'window'],
+      properties: {
+        group_by: FIELDS,
+        value: { type: 'integer', minimum: 1 },
+        window: DURATION,
+        distinct: FIELD,
+      },
+    },
+    sequence: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['max_span', 'steps'],
+      properties: {
+        max_span: DURATION,
+        steps: {
+          type: 'array',
+          minItems: 2,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'join', 'where'],
+            properties: { name: { type: 'string', minLength: 1 }, join: FIELD, where: CONDITION },
+          },
+        },
+      },
+    },
+    new_terms: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['entity', 'fields', 'history'],
+      properties: { entity: FIELDS, fields: FIELDS, history: DURATION },
+    },
+  },
+});
+
+/** Rule files of every pack: `<dir>/<pack>/*.yaml` (not `examples/`, `attack/` or `templates/`). */
+export function ruleFiles(dir = 'detections'): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !NOT_PACKS.has(d.name))
+    .flatMap((pack) =>
+      readdirSync(join(dir, pack.name))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => join(dir, pack.name, f)),
+    );
+}
+
+const NOT_PACKS = new Set(['attack', 'templates']);
+
+/** Loads and schema-checks every rule file; throws every problem of every file at once. */
+export function loadRules(dir = 'detections'): LoadedRule[] {
+  const loaded: LoadedRule[] = [];
+  const errors: ContentError[] = [];
+  for (const file of ruleFiles(dir)) {
+    try {
+      const { value, source } = loadValidated(file, validateRuleFile);
+      loaded.push({ rule: value, source });
+    } catch (error) {
+      if (error instanceof ContentErrors) errors.push(...error.errors);
+      else if (error instanceof ContentError) errors.push(error);
+      else throw error;
+    }
+  }
+  if (errors.length) throw new ContentErrors(errors);
+  return loaded;
+}
