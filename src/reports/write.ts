@@ -1,0 +1,32 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { RunResult } from '../harness/results.js';
+import { computeCoverage, type Coverage } from './coverage.js';
+import { htmlReport } from './html.js';
+import { junitReport } from './junit.js';
+import { navigatorLayer } from './navigator.js';
+
+export interface WrittenReports {
+  coverage: Coverage;
+  files: { json: string; junit: string; navigator: string; html: string };
+}
+
+/** Writes every report of a run into `dir`: results.json, junit.xml, attack-navigator.json, coverage.html. */
+export async function writeReports(run: RunResult, dir: string): Promise<WrittenReports> {
+  const out = resolve(dir);
+  await mkdir(out, { recursive: true });
+  const coverage = computeCoverage(run);
+  const files = {
+    json: join(out, 'results.json'),
+    junit: join(out, 'junit.xml'),
+    navigator: join(out, 'attack-navigator.json'),
+    html: join(out, 'coverage.html'),
+  };
+  await Promise.all([
+    writeFile(files.json, `${JSON.stringify({ ...run, coverage }, null, 2)}\n`),
+    writeFile(files.junit, junitReport(run)),
+    writeFile(files.navigator, `${JSON.stringify(navigatorLayer(coverage), null, 2)}\n`),
+    writeFile(files.html, htmlReport(run, coverage)),
+  ]);
+  return { coverage, files };
+}
