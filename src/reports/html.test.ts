@@ -5,6 +5,11 @@ import { sampleRun } from '../../test/harness/fixtures/sample-run.js';
 import { computeCoverage } from './coverage.js';
 import { htmlReport } from './html.js';
 
+/** Runs in the page; the project has no DOM typings, so reach getComputedStyle through globalThis. */
+const backgroundOf = (el: unknown): string =>
+  (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
+    .backgroundColor;
+
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.FIREDRILL_REQUIRE_CHROMIUM === '1')
@@ -55,9 +60,9 @@ describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : 
     expect(await cell.innerText()).toContain('Create Account: Cloud Account');
     expect(await cell.isVisible()).toBe(true);
     // Proven cells are painted green, failing ones red: the colors really apply.
-    expect(await cell.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(46, 158, 79)');
+    expect(await cell.evaluate(backgroundOf)).toBe('rgb(46, 158, 79)');
     const failing = page.locator('#matrix [data-tactic="TA0004"] [data-technique="T1098.001"]');
-    expect(await failing.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(211, 69, 61)');
+    expect(await failing.evaluate(backgroundOf)).toBe('rgb(211, 69, 61)');
     expect(await page.locator('#rules tr[data-rule="rule-failing"]').getAttribute('data-status')).toBe('failing');
     // The failed scenario is open; its timeline orders events and alerts.
     const broken = page.locator('details[data-scenario="attack-broken"]');
