@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Cluster } from '../../src/cluster/index.js';
+import { deploy, deployHistory } from '../../src/deploy/index.js';
+import { connectTestCluster, uniqueName } from '../setup/connect.js';
+import { contentSet, withBody } from './fixtures.js';
+import { cleanup } from './helpers.js';
+
+let cluster: Cluster;
+let prefix: string;
+const created: string[] = [];
+
+beforeAll(async () => {
+  cluster = await connectTestCluster();
+});
+afterAll(async () => {
+  for (const p of created) await cleanup(cluster, p);
+  await cluster.close();
+});
+beforeEach(() => {
+  prefix = uniqueName('lk');
+  created.push(prefix);
+});
+
+const lockId = (deployment: string) => `lock:${deployment}`;
+
+describe('deploy lock', () => {
+  it('fails a second deploy while the first holds the lock, naming the holder', async () => {
+    const resources = contentSet(prefix);
+    let second: Promise<unknown> | undefined;
+    const first = deploy(cluster, resources, {
+      deployment: prefix,
+      // Start the rival while the first deploy is between writes, lock held.
+      onProgress: ({ step }) => {
+        if (step === 1) second = deploy(cluster, resources, { deployment: prefix });
+        return second?.catch(() => undefined).then(() => undefined);
+      },
+    });
+
+    await expect(first).resolves.toMatchObject({ version: 1 });
+    await expect(second).rejects.toThrow(
+      /^deploy lock held by .+@.+ \(pid \d+\) since \d{4}-\d\d-\d\dT.+ \(expires .+\); try again later$/,
+    );
+    expect((await deployHistory(cluster, { deployment: prefix })).map((v) => v.version)).toEqual([1]);
+  });
+
+  it('lets a waiting deploy go after the first, re-planning what the first already did', async () => {
+    const resources = contentSet(prefix);
+    const changed = withBody(resources, `${prefix}-aws`, { processors: [] });
+    let second: ReturnType<typeof deploy> | undefined;
+    const first = deploy(cluster, resources, {
+      deployment: prefix,
+      onProgress: ({ step }) => {
+        if (step === 1) second = deploy(cluster, changed, { deployment: prefix, lock: { waitMs: 30_000 } });
+      },
+    });
+
+    await first;
+    const result = await second!;
+    // Planned before the first finished (7 creates), applied after it: only the real difference.
+    expect(result.plan.counts).toMatchObject({ create: 0, update: 1 });
+    expect(result.version).toBe(2);
+  });
+
+  it('takes over an expired lock with optimistic concurrency', async () => {
+    await deploy(cluster, contentSet(prefix).slice(0, 1), { deployment: prefix });
+    await cluster.putDoc('firedrill-deployments', lockId(prefix), {
+      type: 'lock',
+      deployment: prefix,
+      holder: 'crashed@ci-runner (pid 1)',
+      acquired_at: '2024-03-05T10:00:00.000Z',
+      expires_at: '2024-03-05T10:15:00.000Z',
+    });
+
+    const result = await deploy(cluster, contentSet(prefix), { deployment: prefix });
+
+    expect(result.version).toBe(2);
+    expect(await cluster.getDoc('firedrill-deployments', lockId(prefix))).toBeUndefined();
+  });
+
+  it('does not take over a live lock, and does not release a lock it does not hold', async () => {
+    await deploy(cluster, contentSet(prefix).slice(0, 1), { deployment: prefix });
+    const live = {
+      type: 'lock',
+      deployment: prefix,
+      holder: 'alice@laptop (pid 42)',
+      acquired_at: new Date().toISOString(),
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    };
+    await cluster.putDoc('firedrill-deployments', lockId(prefix), live);
+
+    await expect(deploy(cluster, contentSet(prefix), { deployment: prefix })).rejects.toThrow(
+      `deploy lock held by alice@laptop (pid 42) since ${live.acquired_at}`,
+    );
+    expect((await cluster.getDoc('firedrill-deployments', lockId(prefix)))?._source).toEqual(live);
+  });
+});
