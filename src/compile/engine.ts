@@ -1,0 +1,131 @@
+import { fileURLToPath } from 'node:url';
+import { compileSchema, loadValidated } from '../content/yaml.js';
+import { ENGINE_INDICES, type EngineIndices } from '../engine/indices.js';
+import type { CompiledRule, Resource } from './types.js';
+
+/** The definitions live as JSON data beside the detections; resolved from src/ and dist/ alike. */
+const TEMPLATE_DIR = new URL('../../detections/templates/', import.meta.url);
+
+interface Mappings {
+  properties?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+interface IndexBody {
+  settings: Record<string, unknown>;
+  mappings: Mappings;
+}
+
+interface IndexTemplateBody {
+  index_patterns: string[];
+  template: IndexBody;
+  [key: string]: unknown;
+}
+
+const mappingsSchema = {
+  type: 'object',
+  required: ['properties'],
+  properties: { properties: { type: 'object' }, _meta: { type: 'object' } },
+};
+const validateIndexBody = compileSchema<IndexBody>({
+  type: 'object',
+  required: ['settings', 'mappings'],
+  properties: { settings: { type: 'object' }, mappings: mappingsSchema },
+  additionalProperties: false,
+});
+const validateIndexTemplate = compileSchema<IndexTemplateBody>({
+  type: 'object',
+  required: ['index_patterns', 'template'],
+  properties: {
+    index_patterns: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    priority: { type: 'integer' },
+    _meta: { type: 'object' },
+    template: {
+      type: 'object',
+      required: ['settings', 'mappings'],
+      properties: { settings: { type: 'object' }, mappings: mappingsSchema },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+});
+
+function templateFile(name: string): string {
+  return fileURLToPath(new URL(name, TEMPLATE_DIR));
+}
+
+/**
+ * The engine's cluster resources: the alerts index template, the rules index (event mappings merged in so
+ * query rules are storable as percolator queries), the checkpoint index, and one `rule` document per rule
+ * (written by the deployer into the rules index with `_id` = rule id). Other index names isolate tests or tenants.
+ */
+export function compileEngineResources(
+  rules: CompiledRule[],
+  eventTemplates: Resource[],
+  indices: EngineIndices = ENGINE_INDICES,
+): Resource[] {
+  const alertsFile = templateFile('alerts.json');
+  const rulesFile = templateFile('rules.json');
+  const stateFile = templateFile('state.json');
+  const alerts = loadValidated(alertsFile, validateIndexTemplate).value;
+  const rulesIndex = loadValidated(rulesFile, validateIndexBody).value;
+  const state = loadValidated(stateFile, validateIndexBody).value;
+
+  const eventFields = mergeEventProperties(eventTemplates);
+  const rulesBody: IndexBody = {
+    ...rulesIndex,
+    mappings: {
+      ...rulesIndex.mappings,
+      properties: { ...eventFields, ...rulesIndex.mappings.properties },
+    },
+  };
+  return [
+    {
+      kind: 'index_template',
+      id: indices.alerts,
+      body: { ...alerts, index_patterns: [`${indices.alerts}*`] },
+      sourceFile: alertsFile,
+    },
+    { kind: 'index', id: indices.rules, body: { ...rulesBody }, sourceFile: rulesFile },
+    { kind: 'index', id: indices.state, body: { ...state }, sourceFile: stateFile },
+    ...rules.map((rule) => ({
+      kind: 'rule' as const,
+      id: rule.id,
+      index: indices.rules,
+      body: ruleDocument(rule),
+    })),
+  ];
+}
+
+/** The document the rules index holds for one rule; query rules carry their percolator query. */
+export function ruleDocument(rule: CompiledRule): Record<string, unknown> {
+  return {
+    firedrill_rule: rule,
+    firedrill_rule_id: rule.id,
+    firedrill_rule_type: rule.type,
+    firedrill_rule_enabled: rule.enabled,
+    firedrill_rule_hash: rule.hash,
+    ...(rule.type === 'query' ? { firedrill_percolator: rule.query } : {}),
+  };
+}
+
+/** Deep-merges the field mappings of every event template (component and index templates); first definition wins. */
+function mergeEventProperties(templates: Resource[]): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const resource of templates) {
+    if (resource.kind !== 'component_template' && resource.kind !== 'index_template') continue;
+    const template = resource.body.template as { mappings?: Mappings } | undefined;
+    mergeProperties(merged, template?.mappings?.properties ?? {});
+  }
+  return merged;
+}
+
+function mergeProperties(into: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const [name, definition] of Object.entries(from)) {
+    const existing = into[name] as Mappings | undefined;
+    const incoming = definition as Mappings;
+    if (!existing) into[name] = structuredClone(incoming);
+    else if (existing.properties && incoming.properties)
+      mergeProperties(existing.properties, incoming.properties);
+  }
+}

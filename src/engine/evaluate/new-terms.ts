@@ -1,0 +1,99 @@
+import type { CompiledNewTermsRule } from '../../compile/types.js';
+import type { Candidate } from '../candidate.js';
+import {
+  markerFilters,
+  rangeFilter,
+  scopeFilter,
+  toEvent,
+  visibleFilter,
+  type EvaluationContext,
+  type Scope,
+} from '../scope.js';
+import { groupFilters, groupRanges, type GroupRange } from './groups.js';
+
+/** Keys checked against history per request. */
+const BATCH = 100;
+/** Evidence events kept per new term. */
+const EVIDENCE = 5;
+
+/**
+ * New terms: an aggregation lists every entity+terms combination among the new events with its first
+ * time; one `filters` aggregation per batch then counts each combination's events in the history window
+ * before that time. A combination with none is new, first seen at that time.
+ */
+export async function evaluateNewTermsRule(
+  context: EvaluationContext,
+  rule: CompiledNewTermsRule,
+  scope: Scope,
+): Promise<Candidate[]> {
+  const fields = [...new Set([...rule.groupBy, ...rule.newTermsFields])];
+  const ranges = await groupRanges(context, rule.index, [rule.query, scopeFilter(scope)], fields);
+  const candidates: Candidate[] = [];
+  for (let start = 0; start < ranges.length; start += BATCH) {
+    const batch = ranges.slice(start, start + BATCH);
+    for (const range of await unseen(context, rule, scope, batch))
+      candidates.push({
+        rule,
+        group: range.group,
+        anchor: range.min,
+        events: await firstEvents(context, rule, scope, range),
+      });
+  }
+  return candidates;
+}
+
+async function unseen(
+  context: EvaluationContext,
+  rule: CompiledNewTermsRule,
+  scope: Scope,
+  batch: GroupRange[],
+): Promise<GroupRange[]> {
+  const filters = Object.fromEntries(
+    batch.map((range, i) => [
+      `k${i}`,
+      {
+        bool: {
+          filter: [
+            ...groupFilters(range.group),
+            rangeFilter('@timestamp', range.min - rule.historyWindowMs, range.min),
+          ],
+        },
+      },
+    ]),
+  );
+  const res = await context.cluster.search<
+    unknown,
+    { seen: { buckets: Record<string, { doc_count: number }> } }
+  >(rule.index, {
+    size: 0,
+    query: { bool: { filter: [rule.query, visibleFilter(scope), ...markerFilters(context)] } },
+    aggs: { seen: { filters: { filters } } },
+  });
+  const buckets = res.aggregations?.seen.buckets ?? {};
+  return batch.filter((_, i) => (buckets[`k${i}`]?.doc_count ?? 0) === 0);
+}
+
+async function firstEvents(
+  context: EvaluationContext,
+  rule: CompiledNewTermsRule,
+  scope: Scope,
+  range: GroupRange,
+) {
+  const res = await context.cluster.search<Record<string, unknown>>(rule.index, {
+    size: EVIDENCE,
+    sort: [{ '@timestamp': { order: 'asc' } }],
+    docvalue_fields: [{ field: '@timestamp', format: 'epoch_millis' }],
+    query: {
+      bool: {
+        filter: [
+          rule.query,
+          scopeFilter(scope),
+          ...groupFilters(range.group),
+          ...markerFilters(context),
+          rangeFilter('@timestamp', range.min, range.max + 1),
+        ],
+      },
+    },
+  });
+  return res.hits.hits.map(toEvent);
+}

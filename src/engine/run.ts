@@ -1,0 +1,147 @@
+import type { Cluster } from '../cluster/index.js';
+import type { CompiledQueryRule, CompiledRule } from '../compile/types.js';
+import { describeError } from '../errors.js';
+import type { Candidate } from './candidate.js';
+import { readCheckpoints, writeCheckpoints } from './checkpoints.js';
+import { evaluateNewTermsRule } from './evaluate/new-terms.js';
+import { evaluateQueryRules } from './evaluate/query.js';
+import { evaluateSequenceRule } from './evaluate/sequence.js';
+import { evaluateThresholdRule } from './evaluate/threshold.js';
+import { ENGINE_INDICES, type EngineIndices } from './indices.js';
+import { loadDeployedRules } from './rules.js';
+import type { EvaluationContext, Scope } from './scope.js';
+import { writeAlerts, type WriteOutcome } from './write.js';
+
+export interface RunOptions {
+  /** Only rules whose id matches this glob (`*`, `?`, comma-separated). */
+  rules?: string;
+  /** Backfill: evaluate events with `@timestamp` in [from, to) instead of new events since the checkpoints. */
+  from?: Date;
+  to?: Date;
+  /** Evaluate only events of this replay run and tag the alerts with it. */
+  marker?: string;
+  /** How long after ingestion an event is surely searchable; live runs stop this far before now (default 1 s). */
+  settleMs?: number;
+  /** Live runs: evaluate only the rules this returns true for (the continuous engine's per-rule interval). */
+  due?: (rule: CompiledRule) => boolean;
+  /** Stop between rules when aborted; rules already done keep their alerts and checkpoints. */
+  signal?: AbortSignal;
+  indices?: Partial<EngineIndices>;
+  /** The clock, for tests. */
+  now?: () => number;
+}
+
+export interface RuleRunReport extends WriteOutcome {
+  ruleId: string;
+  type: CompiledRule['type'];
+  /** Findings before suppression. */
+  findings: number;
+  scope: Scope;
+  error?: string;
+}
+
+export interface RunReport {
+  rules: RuleRunReport[];
+  alerts: number;
+  errors: number;
+}
+
+/**
+ * One evaluation of every enabled deployed rule. Live runs read each rule's checkpoint (or start one
+ * lookback back), evaluate events ingested since, write alerts, and only then advance the checkpoint —
+ * a crash in between re-evaluates the same events and the deterministic ids turn repeats into no-ops.
+ */
+export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promise<RunReport> {
+  const indices = { ...ENGINE_INDICES, ...options.indices };
+  const now = (options.now ?? Date.now)();
+  const live = !options.from;
+  const all = await loadDeployedRules(cluster, indices.rules, options.rules);
+  const rules = live && options.due ? all.filter(options.due) : all;
+  const until = now - (options.settleMs ?? 1000);
+  const checkpoints = live
+    ? await readCheckpoints(
+        cluster,
+        indices.state,
+        rules.map((r) => r.id),
+        options.marker,
+      )
+    : new Map();
+  const scopeOf = (rule: CompiledRule): Scope =>
+    live
+      ? liveScope(checkpoints.get(rule.id) ?? until - rule.lookbackMs, until)
+      : { field: '@timestamp', from: options.from!.getTime(), to: (options.to ?? new Date(now)).getTime() };
+  const context: EvaluationContext = { cluster, marker: options.marker };
+  const writeContext = { ...context, alertsIndex: indices.alerts, now };
+  const reports: RuleRunReport[] = [];
+  const evaluated: { ruleId: string; through: number }[] = [];
+
+  const finish = async (rule: CompiledRule, scope: Scope, evaluate: () => Promise<Candidate[]>) => {
+    const report: RuleRunReport = {
+      ruleId: rule.id,
+      type: rule.type,
+      findings: 0,
+      scope,
+      written: 0,
+      duplicates: 0,
+      suppressed: 0,
+      dropped: 0,
+      ids: [],
+    };
+    try {
+      const candidates = await evaluate();
+      report.findings = candidates.length;
+      Object.assign(report, await writeAlerts(writeContext, candidates, scope));
+      evaluated.push({ ruleId: rule.id, through: scope.to - 1 });
+    } catch (error) {
+      report.error = describeError(error);
+    }
+    reports.push(report);
+  };
+
+  // Query rules sharing indices and scope are percolated together.
+  const queryGroups = new Map<string, { scope: Scope; rules: CompiledQueryRule[] }>();
+  for (const rule of rules) {
+    if (rule.type !== 'query') continue;
+    const scope = scopeOf(rule);
+    const key = JSON.stringify([rule.index, scope]);
+    queryGroups.set(key, { scope, rules: [...(queryGroups.get(key)?.rules ?? []), rule] });
+  }
+  for (const { scope, rules: group } of queryGroups.values()) {
+    if (options.signal?.aborted) break;
+    let found: Map<string, Candidate[]> | undefined;
+    let failure: unknown;
+    try {
+      found = await evaluateQueryRules(context, indices.rules, group, scope);
+    } catch (error) {
+      failure = error;
+    }
+    for (const rule of group)
+      await finish(rule, scope, async () => {
+        if (!found) throw failure;
+        return found.get(rule.id) ?? [];
+      });
+  }
+  for (const rule of rules) {
+    if (options.signal?.aborted) break;
+    const scope = scopeOf(rule);
+    if (rule.type === 'threshold')
+      await finish(rule, scope, () => evaluateThresholdRule(context, rule, scope));
+    else if (rule.type === 'new_terms')
+      await finish(rule, scope, () => evaluateNewTermsRule(context, rule, scope));
+    else if (rule.type === 'sequence')
+      await finish(rule, scope, () => evaluateSequenceRule(context, rule, scope));
+  }
+  // Alerts first, searchable, then checkpoints: a crash in between only repeats work.
+  if (reports.some((r) => r.written > 0)) await cluster.refresh(indices.alerts);
+  if (live && evaluated.length > 0) await writeCheckpoints(cluster, indices.state, options.marker, evaluated);
+  return {
+    rules: reports,
+    alerts: reports.reduce((sum, r) => sum + r.written, 0),
+    errors: reports.filter((r) => r.error).length,
+  };
+}
+
+/** New events ingested after the checkpoint through `until`; never moves a checkpoint backwards. */
+function liveScope(checkpoint: number, until: number): Scope {
+  return { field: 'event.ingested', from: checkpoint + 1, to: Math.max(until, checkpoint) + 1 };
+}
