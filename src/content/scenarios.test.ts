@@ -34,7 +34,7 @@ describe('scenario files', () => {
 
   it('fills defaults', () => {
     const s = loadScenario(write('ok.yaml', valid));
-    expect(s.seed).toBe('firedrill');
+    expect(s.seed).toBe('tiny');
     expect(s.start).toBe('2026-01-05T10:00:00Z');
     expect(s.expect.must_not_fire).toBe('none');
   });

@@ -55,7 +55,7 @@ export interface Scenario {
   /** `attack` proves a rule fires; `benign` is a look-alike that must stay quiet. */
   kind: 'attack' | 'benign';
   attack: ScenarioTechnique[];
-  /** Same seed → same event ids, key ids and principal ids. */
+  /** Same seed → same event ids, key ids and principal ids (default: the scenario name; unique per library). */
   seed: string;
   /** Absolute time of `+0s` before any replay shift (its weekday and hour matter to change-window rules). */
   start: string;
@@ -94,7 +94,7 @@ const scenarioSchema = {
         },
       },
     },
-    seed: { type: ['string', 'integer'], default: 'firedrill' },
+    seed: { type: ['string', 'integer'] },
     start: { type: 'string', format: 'date-time', default: '2026-01-05T10:00:00Z' },
     identities: {
       type: 'object',
@@ -181,7 +181,7 @@ export function parseOffset(text: string): number {
 /** Loads and validates one scenario file; cross-field problems also name the line. */
 export function loadScenario(file: string): Scenario {
   const { value, source } = loadValidated(file, validateScenario);
-  const scenario = { ...value, seed: String(value.seed), file: resolve(file) } as Scenario;
+  const scenario = { ...value, seed: String(value.seed ?? value.name), file: resolve(file) } as Scenario;
   const problems = crossCheck(scenario, source);
   if (problems.length) throw new ContentErrors(problems);
   return scenario;
