@@ -1,4 +1,3 @@
-import type { Cluster } from '../cluster/index.js';
 import { FiredrillError } from '../errors.js';
 import { alertDocument, alertId, suppressionSpan } from './alert.js';
 import { groupKey, type Candidate } from './candidate.js';

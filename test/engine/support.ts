@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AlertDocument } from '../../src/alerts/types.js';
 import type { Cluster } from '../../src/cluster/index.js';
 import { compileEngineResources } from '../../src/compile/engine.js';
 import { withHash } from '../../src/compile/rules/index.js';
@@ -111,9 +112,9 @@ export class EngineEnv {
     return runOnce(this.cluster, { settleMs: 0, indices: this.indices, ...options });
   }
 
-  async alerts(ruleId?: string): Promise<Record<string, any>[]> {
+  async alerts(ruleId?: string): Promise<(AlertDocument & { _id: string })[]> {
     await this.cluster.refresh(this.indices.alerts);
-    const res = await this.cluster.search<Record<string, any>>(this.indices.alerts, {
+    const res = await this.cluster.search<AlertDocument>(this.indices.alerts, {
       size: 1000,
       sort: [{ 'firedrill.alert.anchor': 'asc' }],
       query: ruleId ? { term: { 'rule.id': ruleId } } : { match_all: {} },
