@@ -6,6 +6,15 @@
 /** Kinds of cluster resource firedrill manages, in the order they must exist. */
 export type ResourceKind = 'component_template' | 'index_template' | 'pipeline' | 'index' | 'rule';
 
+/** Apply order: rules last, once the pipelines and templates they depend on are in place. */
+export const RESOURCE_KIND_ORDER: readonly ResourceKind[] = [
+  'component_template',
+  'index_template',
+  'pipeline',
+  'index',
+  'rule',
+];
+
 export interface Resource {
   kind: ResourceKind;
   /** The cluster name of the resource (pipeline id, template name, index name, rule id). */

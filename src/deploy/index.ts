@@ -15,4 +15,4 @@ export {
 } from './history.js';
 export type { LockOptions } from './lock.js';
 export { contentHash, DEFAULT_RULES_INDEX, FIREDRILL_VERSION, type ManagedMeta } from './metadata.js';
-export { KIND_ORDER, plan, type Plan, type PlanAction, type PlanEntry, type PlanOptions } from './plan.js';
+export { plan, type Plan, type PlanAction, type PlanEntry, type PlanOptions } from './plan.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import stringify from 'fast-json-stable-stringify';
+import { ENGINE_INDICES } from '../engine/indices.js';
 import { FiredrillError } from '../errors.js';
 import type { Resource, ResourceKind } from '../compile/types.js';
 
@@ -9,8 +10,8 @@ export const FIREDRILL_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-/** Where rule documents go when a rule Resource names no index. */
-export const DEFAULT_RULES_INDEX = 'firedrill-rules';
+/** Where rule documents go when a rule Resource names no index: the engine's rules index. */
+export const DEFAULT_RULES_INDEX: string = ENGINE_INDICES.rules;
 
 /** What firedrill stamps on every resource it manages, so it can tell its own resources and their content apart. */
 export interface ManagedMeta {

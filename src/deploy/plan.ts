@@ -1,19 +1,10 @@
 import diff, { type Difference } from 'microdiff';
 import type { Cluster } from '../cluster/index.js';
-import type { Resource, ResourceKind } from '../compile/types.js';
+import { RESOURCE_KIND_ORDER, type Resource, type ResourceKind } from '../compile/types.js';
 import { FiredrillError } from '../errors.js';
 import { DEFAULT_HISTORY_INDEX, latestDeployment, type DeployedResource } from './history.js';
 import { checkDeploymentName, contentHash, DEFAULT_RULES_INDEX } from './metadata.js';
 import { readLiveState, resourceKey, type LiveResource } from './state.js';
-
-/** The order resources must exist in: rules last, once their pipelines and templates are in place. */
-export const KIND_ORDER: ResourceKind[] = [
-  'component_template',
-  'index_template',
-  'pipeline',
-  'index',
-  'rule',
-];
 
 export type PlanAction = 'create' | 'update' | 'delete' | 'unchanged';
 
@@ -179,7 +170,15 @@ export async function plan(
   };
 }
 
+const INDEX_BODY_KEYS = ['settings', 'mappings', 'aliases'];
+
 function toDeployed(resource: Resource): DeployedResource {
+  const stray =
+    resource.kind === 'index' && Object.keys(resource.body).find((k) => !INDEX_BODY_KEYS.includes(k));
+  if (stray)
+    throw new FiredrillError(
+      `${describe(resource)}${resource.sourceFile ? ` (from ${resource.sourceFile})` : ''}: '${stray}' is not part of an index body (settings, mappings, aliases)${stray === '_meta' ? '; put _meta under mappings' : ''}`,
+    );
   return {
     kind: resource.kind,
     id: resource.id,
@@ -193,7 +192,10 @@ function toDeployed(resource: Resource): DeployedResource {
 // Indices go last among deletes: nothing depends on them, and they are the one thing a delete cannot fully undo.
 const deleteOrder: ResourceKind[] = ['rule', 'pipeline', 'index_template', 'component_template', 'index'];
 
-function sortByKind<T extends { kind: ResourceKind }>(items: T[], order = KIND_ORDER): T[] {
+function sortByKind<T extends { kind: ResourceKind }>(
+  items: T[],
+  order: readonly ResourceKind[] = RESOURCE_KIND_ORDER,
+): T[] {
   return [...items].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
 
