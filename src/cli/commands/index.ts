@@ -1,7 +1,17 @@
 import type { Command } from 'commander';
+import { alertsCommand } from './alerts.js';
+import { deployCommand } from './deploy.js';
+import { detectCommand } from './detect.js';
 import { infoCommand } from './info.js';
+import { planCommand } from './plan.js';
+import { rollbackCommand } from './rollback.js';
 
 /** Every `firedrill` subcommand; each lives in its own file beside this one. */
 export function registerCommands(program: Command): void {
   program.addCommand(infoCommand());
+  program.addCommand(planCommand());
+  program.addCommand(deployCommand());
+  program.addCommand(rollbackCommand());
+  program.addCommand(detectCommand());
+  program.addCommand(alertsCommand());
 }

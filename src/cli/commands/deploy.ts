@@ -1,0 +1,129 @@
+import { createInterface } from 'node:readline/promises';
+import { Command, Option } from 'commander';
+import { connect, connectOptionsFromEnv, type Cluster } from '../../cluster/index.js';
+import { compileAll } from '../../compile/index.js';
+import { loadConfig, type FiredrillConfig } from '../../content/config.js';
+import { deploy, type ProgressListener } from '../../deploy/index.js';
+import { label, renderPlan } from '../../deploy/render.js';
+import { FiredrillError } from '../../errors.js';
+import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+
+export interface DeployTargetOptions extends TargetOptions {
+  env?: string;
+  config?: string;
+  deployment?: string;
+}
+
+/** `--target`/`--insecure`, `--env NAME` (a target from the config), `--config` and `--deployment`. */
+export function withDeployOptions(command: Command): Command {
+  return withTargetOptions(command)
+    .addOption(
+      new Option('--env <name>', 'deploy to a target named in the config (`targets:`)').conflicts('target'),
+    )
+    .option('--config <file>', 'the deployment config (default: firedrill.config.yaml if present)')
+    .option('--deployment <name>', 'which set of resources in the cluster this is (default: default)');
+}
+
+/** Connects to `--env NAME` from the config, else to the usual target. */
+export async function connectDeployTarget(
+  options: DeployTargetOptions,
+  config: FiredrillConfig,
+): Promise<Cluster> {
+  if (!options.env) return connectTarget(options);
+  const target = config.targets[options.env];
+  if (!target)
+    throw new FiredrillError(
+      `no target '${options.env}' in ${config.file ?? 'the config'} (known: ${Object.keys(config.targets).join(', ') || 'none'})`,
+    );
+  return connect(
+    connectOptionsFromEnv(target.url, process.env, {
+      insecure: options.insecure ?? target.insecure,
+      caFile: target.ca,
+    }),
+  );
+}
+
+/** Asks on a terminal; elsewhere only `--yes` may approve writes. */
+export async function confirm(question: string, yes: boolean | undefined): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY)
+    throw new FiredrillError('not applying without confirmation: pass --yes (stdin is not a terminal)');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim()))
+      throw new FiredrillError('cancelled; nothing was changed', { exitCode: 1 });
+  } finally {
+    rl.close();
+  }
+}
+
+/** One line per applied resource on a terminal; silent in pipes and CI logs. */
+export const progressLines: ProgressListener = ({ phase, step, total, entry }) => {
+  if (!process.stderr.isTTY) return;
+  const verb = phase === 'restore' ? 'restored' : `${entry.action}d`;
+  process.stderr.write(`  [${step}/${total}] ${verb} ${label(entry)}\n`);
+};
+
+interface DeployCommandOptions extends DeployTargetOptions {
+  content: string;
+  dryRun?: boolean;
+  prune?: boolean;
+  yes?: boolean;
+  lockWait: string;
+}
+
+/** `firedrill deploy`: compile, show the plan, apply it under the deploy lock. */
+export function deployCommand(): Command {
+  return withDeployOptions(new Command('deploy').description('apply the compiled content to the cluster'))
+    .option('--content <dir>', 'the directory holding pipelines/ and detections/', '.')
+    .option('--dry-run', 'show the plan, change nothing')
+    .option('--prune', 'delete resources this deployment manages that the content no longer has')
+    .option('--yes', 'apply without asking')
+    .option('--lock-wait <seconds>', 'wait this long for another deploy to finish', '0')
+    .action(async (options: DeployCommandOptions) => {
+      const config = loadConfig(options.config);
+      const resources = compileAll({ contentDir: options.content, config });
+      const cluster = await connectDeployTarget(options, config);
+      try {
+        const shown = await deploy(cluster, resources, { ...deployOptions(options), dryRun: true });
+        process.stdout.write(renderPlan(shown.plan));
+        if (options.dryRun || !shown.plan.hasChanges) return;
+        await confirm(`Apply these changes to ${cluster.info.url}?`, options.yes);
+        const result = await deploy(cluster, resources, {
+          ...deployOptions(options),
+          lock: { waitMs: seconds(options.lockWait, '--lock-wait') * 1000 },
+          onProgress: progressLines,
+          onPlan: (locked) => {
+            if (changeSet(locked.entries) !== changeSet(shown.plan.entries))
+              throw new FiredrillError(
+                'the cluster changed since the plan was shown; nothing was applied, run deploy again',
+              );
+          },
+        });
+        const { create, update, delete: del } = result.plan.counts;
+        process.stdout.write(
+          `Deployed version ${result.version} of '${result.plan.deployment}' to ${cluster.info.url}: ${create} created, ${update} updated, ${del} deleted.\n`,
+        );
+      } finally {
+        await cluster.close();
+      }
+    });
+}
+
+function deployOptions(options: DeployCommandOptions) {
+  return { deployment: options.deployment, prune: options.prune };
+}
+
+function seconds(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new FiredrillError(`${option}: expected seconds, got '${text}'`);
+  return n;
+}
+
+function changeSet(entries: { action: string; kind: string; id: string; hash: string }[]): string {
+  return entries
+    .filter((e) => e.action !== 'unchanged')
+    .map((e) => `${e.action} ${e.kind} ${e.id} ${e.hash}`)
+    .join('\n');
+}

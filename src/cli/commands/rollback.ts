@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import { loadConfig } from '../../content/config.js';
+import { deployHistory, rollback } from '../../deploy/index.js';
+import { renderHistory, renderPlan } from '../../deploy/render.js';
+import { FiredrillError } from '../../errors.js';
+import {
+  confirm,
+  connectDeployTarget,
+  progressLines,
+  withDeployOptions,
+  type DeployTargetOptions,
+} from './deploy.js';
+
+interface RollbackCommandOptions extends DeployTargetOptions {
+  to?: string;
+  list?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+/** `firedrill rollback`: restore a recorded version from the cluster's own deploy history. */
+export function rollbackCommand(): Command {
+  return withDeployOptions(
+    new Command('rollback').description(
+      'restore the previous (or a named) deployed version of every resource',
+    ),
+  )
+    .option('--to <version>', 'the version to restore (default: the one before the current)')
+    .option('--list', 'list the recorded versions and exit')
+    .option('--dry-run', 'show the plan, change nothing')
+    .option('--yes', 'apply without asking')
+    .action(async (options: RollbackCommandOptions) => {
+      const config = loadConfig(options.config);
+      const cluster = await connectDeployTarget(options, config);
+      try {
+        const deployment = options.deployment ?? 'default';
+        if (options.list) {
+          process.stdout.write(renderHistory(deployment, await deployHistory(cluster, { deployment })));
+          return;
+        }
+        const to = options.to === undefined ? undefined : version(options.to);
+        const shown = await rollback(cluster, { deployment, to, dryRun: true });
+        process.stdout.write(renderPlan(shown.plan));
+        if (options.dryRun || !shown.plan.hasChanges) return;
+        await confirm(`Roll back ${cluster.info.url}?`, options.yes);
+        const result = await rollback(cluster, { deployment, to, onProgress: progressLines });
+        process.stdout.write(
+          `Rolled back '${deployment}' on ${cluster.info.url}; recorded as version ${result.version}.\n`,
+        );
+      } finally {
+        await cluster.close();
+      }
+    });
+}
+
+function version(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new FiredrillError(`--to: expected a version number, got '${text}'`);
+  return n;
+}
