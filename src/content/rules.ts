@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../compile/types.js';
 import { ContentError, ContentErrors } from '../errors.js';
@@ -176,9 +176,90 @@ export function loadRules(dir = 'detections'): LoadedRule[] {
       const { value, source } = loadValidated(file, validateRuleFile);
       loaded.push({ rule: value, source });
     } catch (error) {
-      if (error instanceof ContentErrors) errors.push(...error.errors);
-      else if (error instanceof ContentError) errors.push(error);
-      else throw error;
+      errors.push(...contentErrorsOf(error));
+    }
+  }
+  if (errors.length) throw new ContentErrors(errors);
+  return loaded;
+}
+
+/** The content problems an error carries; anything else is a bug and is rethrown. */
+function contentErrorsOf(error: unknown): ContentError[] {
+  if (error instanceof ContentErrors) return error.errors;
+  if (error instanceof ContentError) return [error];
+  throw error;
+}
+
+/** One example case: raw provider records, and for positives what the alert must show. */
+export interface ExampleCase {
+  name: string;
+  /** Baseline records ingested first (new_terms history); alerts they would raise do not count. */
+  history?: Record<string, unknown>[];
+  events: Record<string, unknown>[];
+  expect?: { alerts?: number; fields?: Record<string, unknown> };
+}
+
+export interface RuleExamples {
+  file: string;
+  /** The rule the file belongs to: its file name. */
+  ruleId: string;
+  positive: ExampleCase[];
+  negative: ExampleCase[];
+}
+
+const RECORDS = { type: 'array', items: { type: 'object' } };
+const exampleCase = (withExpect: boolean): object => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'events'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    history: RECORDS,
+    events: { ...RECORDS, minItems: 1 },
+    ...(withExpect && {
+      expect: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          alerts: { type: 'integer', minimum: 1 },
+          fields: { type: 'object', propertyNames: FIELD },
+        },
+      },
+    }),
+  },
+});
+
+const validateExamples = compileSchema<Omit<RuleExamples, 'file' | 'ruleId'>>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['positive', 'negative'],
+  properties: {
+    positive: { type: 'array', minItems: 1, items: exampleCase(true) },
+    negative: { type: 'array', minItems: 1, items: exampleCase(false) },
+  },
+});
+
+/** Loads `<dir>/<pack>/examples/<rule-id>.yaml` for every pack; each must name a rule in `ruleIds`. */
+export function loadExamples(dir = 'detections', ruleIds?: Set<string>): RuleExamples[] {
+  const loaded: RuleExamples[] = [];
+  const errors: ContentError[] = [];
+  for (const pack of new Set(ruleFiles(dir).map((f) => join(f, '..')))) {
+    const examplesDir = join(pack, 'examples');
+    const files = existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)) : [];
+    for (const name of files.sort()) {
+      const file = join(examplesDir, name);
+      const ruleId = name.replace(/\.ya?ml$/, '');
+      try {
+        const { value } = loadValidated(file, validateExamples);
+        if (ruleIds && !ruleIds.has(ruleId))
+          throw new ContentError(
+            file,
+            `no rule '${ruleId}' for these examples (the file name is the rule id)`,
+          );
+        loaded.push({ file, ruleId, ...value });
+      } catch (error) {
+        errors.push(...contentErrorsOf(error));
+      }
     }
   }
   if (errors.length) throw new ContentErrors(errors);

@@ -230,7 +230,8 @@ function checkTypeBlocks(rule: RuleFile, ctx: ConditionContext): void {
   const spec = TYPE_BLOCKS[rule.type];
   for (const block of ['where', 'threshold', 'sequence', 'new_terms'] as const) {
     const needed = (spec.needs as readonly string[]).includes(block);
-    if (needed && rule[block] === undefined) ctx.problem([block], `is required for a ${rule.type} rule`);
+    if (needed && rule[block] === undefined)
+      ctx.problem(['type'], `a ${rule.type} rule needs a ${block}: block`);
     if (!needed && rule[block] !== undefined) ctx.problem([block], `does not belong in a ${rule.type} rule`);
   }
   if (!spec.allowsGroupBy && rule.suppression.group_by)
