@@ -1,0 +1,40 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DOCKER_NOT_RUNNING } from './docker.js';
+import { TestcontainersCluster } from './testcontainers-cluster.js';
+
+describe('TestcontainersCluster configuration', () => {
+  it('refuses unsupported settings in one line', () => {
+    const provider = new TestcontainersCluster();
+    expect(() => provider.withNodes(2)).toThrow('nodes must be 1 or 3, got 2');
+    expect(() => provider.withEngine('solr')).toThrow(
+      "unknown engine 'solr': use opensearch or elasticsearch",
+    );
+    expect(() => provider.withHttpPort(70000)).toThrow(
+      'HTTP port must be an integer from 1 to 65535, got 70000',
+    );
+  });
+});
+
+describe('TestcontainersCluster.start without a usable Docker', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('says Docker is not running when DOCKER_HOST points at a dead socket', async () => {
+    vi.stubEnv('DOCKER_HOST', 'unix:///tmp/firedrill-no-such-docker.sock');
+    await expect(new TestcontainersCluster().start()).rejects.toThrow(DOCKER_NOT_RUNNING);
+  });
+
+  it('says the HTTP port is taken before asking Docker anything', async () => {
+    vi.stubEnv('DOCKER_HOST', 'unix:///tmp/firedrill-no-such-docker.sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await expect(new TestcontainersCluster().withHttpPort(port).start()).rejects.toThrow(
+        `port ${port} is already in use`,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
