@@ -63,6 +63,11 @@ export class DetectionEngine {
     return this;
   }
 
+  /** Resolves when the loop has ended, after `stop()`. */
+  async stopped(): Promise<void> {
+    await this.running;
+  }
+
   /** Stops after the rule being evaluated; resolves when the loop has ended. */
   async stop(): Promise<void> {
     this.abort.abort();

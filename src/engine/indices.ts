@@ -1,11 +1,16 @@
-/** Where the engine keeps its data; the deployer creates them from `compileEngineResources`. */
-export const ENGINE_INDICES = {
-  /** Alert documents (an index template matches `firedrill-alerts*`). */
-  alerts: 'firedrill-alerts',
+/** The indices one engine installation uses; the deployer creates them from `compileEngineResources`. */
+export interface EngineIndices {
+  /** Alert documents (an index template matches `<alerts>*`). */
+  alerts: string;
   /** One document per deployed rule, `_id` = rule id. */
-  rules: 'firedrill-rules',
+  rules: string;
   /** Per-rule checkpoints. */
-  state: 'firedrill-engine-state',
-} as const;
+  state: string;
+}
 
-export type EngineIndices = { [K in keyof typeof ENGINE_INDICES]: string };
+/** The indices of an installation named by `prefix`; several can share a cluster (tenants, tests). */
+export function engineIndices(prefix = 'firedrill'): EngineIndices {
+  return { alerts: `${prefix}-alerts`, rules: `${prefix}-rules`, state: `${prefix}-engine-state` };
+}
+
+export const ENGINE_INDICES: EngineIndices = engineIndices();

@@ -12,8 +12,13 @@ import type {
   Resource,
 } from '../../src/compile/types.js';
 import { deploy } from '../../src/deploy/index.js';
-import type { EngineIndices } from '../../src/engine/index.js';
-import { runOnce, type RunOptions, type RunReport } from '../../src/engine/index.js';
+import {
+  engineIndices,
+  runOnce,
+  type EngineIndices,
+  type RunOptions,
+  type RunReport,
+} from '../../src/engine/index.js';
 import { nest } from '../../src/engine/fields.js';
 import { uniqueName } from '../setup/connect.js';
 
@@ -78,11 +83,7 @@ export function event(fields: Record<string, unknown>): Record<string, unknown> 
  */
 export class EngineEnv {
   readonly name = uniqueName('fdt-engine');
-  readonly indices: EngineIndices = {
-    alerts: `${this.name}-alerts`,
-    rules: `${this.name}-rules`,
-    state: `${this.name}-state`,
-  };
+  readonly indices: EngineIndices = engineIndices(this.name);
   /** The event index every test rule reads. */
   readonly events = `${this.name}-events`;
 

@@ -5,6 +5,7 @@ import { detectCommand } from './detect.js';
 import { infoCommand } from './info.js';
 import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
+import { validateCommand } from './validate.js';
 
 /** Every `firedrill` subcommand; each lives in its own file beside this one. */
 export function registerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   program.addCommand(rollbackCommand());
   program.addCommand(detectCommand());
   program.addCommand(alertsCommand());
+  program.addCommand(validateCommand());
 }

@@ -1,0 +1,33 @@
+import pc from 'picocolors';
+import type { AlertDocument, OneOrMany } from './types.js';
+
+const SEVERITY_COLOUR: Record<string, (text: string) => string> = {
+  critical: (t) => pc.bold(pc.red(t)),
+  high: pc.red,
+  medium: pc.yellow,
+  low: pc.cyan,
+};
+
+function list(value: OneOrMany<string> | undefined): string {
+  if (value === undefined) return '';
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/**
+ * One alert as one readable line: when it happened, severity, rule, actor → target, source ip, keys, marker.
+ * Times are the first evidence event (when the activity happened), in UTC.
+ */
+export function formatAlert(alert: AlertDocument): string {
+  const severity = alert.firedrill.alert.severity;
+  const colour = SEVERITY_COLOUR[severity] ?? ((t: string) => t);
+  const parts = [
+    alert.firedrill.alert.first_event.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+    colour(severity.toUpperCase().padEnd(8)),
+    pc.bold(alert.rule.id),
+    `${list(alert.user?.name) || '?'} → ${list(alert.user?.target?.name) || '-'}`,
+  ];
+  if (alert.source?.ip) parts.push(`from ${list(alert.source.ip)}`);
+  if (alert.firedrill.credential?.id) parts.push(`keys ${list(alert.firedrill.credential.id)}`);
+  if (alert.firedrill.marker) parts.push(pc.dim(`[${alert.firedrill.marker}]`));
+  return parts.join('  ');
+}

@@ -1,0 +1,3 @@
+export { formatAlert } from './format.js';
+export { listAlerts, type AlertFilter } from './list.js';
+export type { AlertDocument, AlertEventSummary } from './types.js';

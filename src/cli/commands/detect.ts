@@ -1,0 +1,143 @@
+import { Command, Option } from 'commander';
+import pc from 'picocolors';
+import { parseDuration } from '../../compile/rules/index.js';
+import { DetectionEngine, engineIndices, runOnce, type RunReport } from '../../engine/index.js';
+import { FiredrillError } from '../../errors.js';
+import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+
+interface DetectOptions extends TargetOptions {
+  once?: boolean;
+  interval?: string;
+  rules?: string;
+  from?: string;
+  to?: string;
+  marker?: string;
+  json?: boolean;
+  enginePrefix: string;
+}
+
+/** `firedrill detect`: runs the deployed rules once, over a past range, or continuously until a signal. */
+export function detectCommand(): Command {
+  return withTargetOptions(
+    new Command('detect').description(
+      'evaluate the deployed detection rules and write alerts into the cluster',
+    ),
+  )
+    .option('--once', 'evaluate every enabled rule once (from its checkpoint, or over its lookback) and exit')
+    .option('--interval <duration>', "run every rule at this interval (e.g. 5s) instead of each rule's own")
+    .option('--rules <glob>', 'only rules whose id matches (`*`, `?`, comma-separated)')
+    .option(
+      '--from <time>',
+      'backfill: evaluate events with @timestamp from this time (ISO 8601, or e.g. 2h for 2 hours ago)',
+    )
+    .option('--to <time>', 'end of the backfill range (default: now)')
+    .option('--marker <id>', 'evaluate only events with this firedrill.marker and tag the alerts with it')
+    .option(
+      '--engine-prefix <name>',
+      'the engine installation: indices <name>-alerts, -rules, -engine-state',
+      'firedrill',
+    )
+    .addOption(new Option('--json', 'print each run report as JSON'))
+    .action(async (options: DetectOptions) => {
+      const now = Date.now();
+      const from = options.from === undefined ? undefined : parseTime(options.from, '--from', now);
+      const to = options.to === undefined ? undefined : parseTime(options.to, '--to', now);
+      if (to && !from) throw new FiredrillError('--to needs --from');
+      if (from && to && from >= to) throw new FiredrillError('--from must be before --to');
+      const interval =
+        options.interval === undefined ? undefined : durationOption(options.interval, '--interval');
+      const indices = engineIndices(options.enginePrefix);
+      const cluster = await connectTarget(options);
+      try {
+        if (options.once || from) {
+          const report = await runOnce(cluster, {
+            rules: options.rules,
+            marker: options.marker,
+            from,
+            to,
+            indices,
+          });
+          print(report, options.json, true);
+          if (report.errors > 0) process.exitCode = 1;
+          return;
+        }
+        await runContinuously(
+          new DetectionEngine(cluster)
+            .withRules(options.rules)
+            .withMarker(options.marker)
+            .withRunOptions({ indices })
+            .onRun((report) => print(report, options.json, false))
+            .onError((error) =>
+              process.stderr.write(
+                `${pc.red('firedrill: run failed:')} ${String((error as Error).message ?? error)}\n`,
+              ),
+            ),
+          interval,
+        );
+      } finally {
+        await cluster.close();
+      }
+    });
+}
+
+/** Runs until SIGINT/SIGTERM; the first signal finishes the rule in progress, a second one exits at once. */
+async function runContinuously(engine: DetectionEngine, interval: number | undefined): Promise<void> {
+  if (interval !== undefined) engine.withInterval(interval);
+  let stopping = false;
+  const onSignal = (): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write('firedrill: stopping after the current rule (signal again to exit now)\n');
+    void engine.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.stderr.write('firedrill: detecting continuously (Ctrl-C to stop)\n');
+  try {
+    await engine.start().stopped();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function print(report: RunReport, json: boolean | undefined, summary: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  for (const rule of report.rules) {
+    if (rule.error) process.stderr.write(`${pc.red('error')} ${rule.ruleId}: ${rule.error}\n`);
+    else if (rule.written > 0 || rule.dropped > 0)
+      process.stdout.write(
+        `${rule.ruleId}: ${rule.written} new alert(s)` +
+          (rule.duplicates + rule.suppressed
+            ? `, ${rule.duplicates + rule.suppressed} already alerted`
+            : '') +
+          (rule.dropped ? pc.yellow(`, ${rule.dropped} over max_alerts dropped`) : '') +
+          '\n',
+      );
+  }
+  if (summary)
+    process.stdout.write(
+      `${report.alerts} new alert(s) from ${report.rules.length} rule(s)${report.errors ? pc.red(`, ${report.errors} rule(s) failed`) : ''}\n`,
+    );
+}
+
+function durationOption(text: string, option: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new FiredrillError(`${option}: ${(error as Error).message}`);
+  }
+}
+
+/** An ISO 8601 time, `now`, or a duration meaning that long ago. */
+export function parseTime(text: string, option: string, now: number): Date {
+  if (text === 'now') return new Date(now);
+  if (/^\d+[smhd]$/.test(text)) return new Date(now - durationOption(text, option));
+  const time = Date.parse(text);
+  if (Number.isNaN(time))
+    throw new FiredrillError(`${option}: '${text}' is not an ISO 8601 time, 'now' or a duration like 2h`);
+  return new Date(time);
+}

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Cluster } from '../../src/cluster/index.js';
+import { connectTestCluster } from '../setup/connect.js';
+import { EngineEnv, event, MINUTE, rule, type CompiledQueryRule } from './support.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const RULES = 20;
+const EVENTS = 1000;
+
+/** `firedrill detect` as a separate process, the way an operator runs it. */
+function detect(env: EngineEnv, args: string[]): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      MAIN,
+      'detect',
+      '--target',
+      inject('clusterUrl'),
+      '--engine-prefix',
+      env.name,
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+function exited(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.resume();
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('firedrill detect as a process: crash and restart lose nothing and duplicate nothing', () => {
+  let cluster: Cluster;
+  let env: EngineEnv;
+  const t0 = Date.now() - 30 * MINUTE;
+
+  beforeAll(async () => {
+    cluster = await connectTestCluster();
+    env = new EngineEnv(cluster);
+    const rules = Array.from({ length: RULES }, (_, i) =>
+      rule<CompiledQueryRule>({
+        id: `${env.name}-r${String(i).padStart(2, '0')}`,
+        type: 'query',
+        index: [env.events],
+        groupBy: ['event.id'],
+        maxAlerts: EVENTS,
+        query: { bool: { filter: [{ term: { 'event.action': 'CreateUser' } }] } },
+      }),
+    );
+    await env.deploy(rules);
+    await env.ingest(
+      Array.from({ length: EVENTS }, (_, i) =>
+        event({
+          '@timestamp': t0 + i * 1000,
+          'event.action': 'CreateUser',
+          'event.id': `e${i}`,
+          'user.name': 'mallory',
+          'user.target.name': `u${i}`,
+        }),
+      ),
+    );
+  });
+  afterAll(async () => {
+    await env.cleanup();
+    await cluster.close();
+  });
+
+  const alertCount = () => cluster.count(env.indices.alerts);
+
+  it('SIGKILL between writing alerts and saving checkpoints, then restart: every alert exactly once', async () => {
+    const child = detect(env, ['--interval', '1s']);
+    const exit = exited(child);
+    await until(async () => (await alertCount()) > 0);
+    child.kill('SIGKILL');
+    const killed = await exit;
+    expect(killed.signal).toBe('SIGKILL');
+    await cluster.refresh(env.indices.alerts);
+    const atKill = await alertCount();
+    // Killed mid-run: some alerts written, no checkpoint saved yet.
+    expect(atKill).toBeLessThan(RULES * EVENTS);
+    expect(await cluster.count(env.indices.state)).toBe(0);
+
+    const restart = await exited(detect(env, ['--once']));
+    expect(restart.code, restart.stderr).toBe(0);
+    await cluster.refresh(env.indices.alerts);
+    expect(await alertCount()).toBe(RULES * EVENTS);
+    expect(await cluster.count(env.indices.state)).toBe(RULES);
+
+    const again = await exited(detect(env, ['--once']));
+    expect(again.code, again.stderr).toBe(0);
+    await cluster.refresh(env.indices.alerts);
+    expect(await alertCount()).toBe(RULES * EVENTS);
+  });
+
+  it('SIGTERM stops the continuous engine cleanly after alerting new events', async () => {
+    const child = detect(env, ['--interval', '1s']);
+    const exit = exited(child);
+    await env.ingest([
+      event({
+        '@timestamp': Date.now(),
+        'event.action': 'CreateUser',
+        'event.id': 'late-1',
+        'user.name': 'trent',
+      }),
+    ]);
+    await until(async () => (await alertCount()) === RULES * (EVENTS + 1));
+    child.kill('SIGTERM');
+    const stopped = await exit;
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stderr).toContain('stopping after the current rule');
+  });
+});
