@@ -1,0 +1,98 @@
+/**
+ * Deployer benchmark: the full content set, deployed into a namespace of its own on the
+ * cluster at FIREDRILL_BENCH_TARGET (removed afterwards), so it never touches a real deployment.
+ * Run alone: `FIREDRILL_BENCH_TARGET=http://localhost:9200 npx tsx bench/deploy.ts`.
+ */
+import { performance } from 'node:perf_hooks';
+import { connect, type Cluster } from '../src/cluster/index.js';
+import { compileAll } from '../src/compile/index.js';
+import type { Resource } from '../src/compile/types.js';
+import { deploy, rollback } from '../src/deploy/index.js';
+import { FiredrillError } from '../src/errors.js';
+
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  goal?: string;
+}
+
+const NOOP_RUNS = 5;
+
+export async function benchDeploy(target = process.env.FIREDRILL_BENCH_TARGET): Promise<BenchRow[]> {
+  if (!target) throw new FiredrillError('set FIREDRILL_BENCH_TARGET to a cluster the benchmark may write to');
+  const namespace = `bench-${process.pid}`;
+  const resources = compileAll({ namespace });
+  const cluster = await connect({ target });
+  const options = { deployment: namespace };
+  try {
+    const initial = await timed(cluster, () => deploy(cluster, resources, options));
+    const noops = [];
+    for (let i = 0; i < NOOP_RUNS; i++)
+      noops.push(await timed(cluster, () => deploy(cluster, resources, options)));
+    const changed = await timed(cluster, () => deploy(cluster, withOnePipelineChanged(resources), options));
+    const back = await timed(cluster, () => rollback(cluster, options));
+    return [
+      { name: `initial deploy (${resources.length} resources)`, value: initial.ms, unit: 'ms' },
+      { name: 'initial deploy writes', value: initial.writes, unit: 'requests' },
+      {
+        name: `no-op redeploy (median of ${NOOP_RUNS})`,
+        value: median(noops.map((n) => n.ms)),
+        unit: 'ms',
+        goal: '≤ 1000',
+      },
+      {
+        name: 'no-op redeploy writes (max)',
+        value: Math.max(...noops.map((n) => n.writes)),
+        unit: 'requests',
+        goal: '0',
+      },
+      { name: 'no-op redeploy reads', value: noops[0]!.reads, unit: 'requests' },
+      { name: 'deploy of one changed pipeline', value: changed.ms, unit: 'ms' },
+      { name: 'one changed pipeline: writes', value: changed.writes, unit: 'requests' },
+      { name: 'rollback of that change', value: back.ms, unit: 'ms' },
+    ];
+  } finally {
+    await removeNamespace(cluster, namespace);
+    await cluster.close();
+  }
+}
+
+async function timed(cluster: Cluster, run: () => Promise<unknown>) {
+  cluster.resetStats();
+  const start = performance.now();
+  await run();
+  return {
+    ms: Math.round(performance.now() - start),
+    writes: cluster.stats.writes,
+    reads: cluster.stats.reads,
+  };
+}
+
+function withOnePipelineChanged(resources: Resource[]): Resource[] {
+  const target = resources.find((r) => r.kind === 'pipeline');
+  return resources.map((r) => (r === target ? { ...r, body: { ...r.body, version: 2 } } : r));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function removeNamespace(cluster: Cluster, namespace: string): Promise<void> {
+  const pattern = `${namespace}-*`;
+  for (const id of Object.keys(await cluster.getIndexTemplates(pattern)))
+    await cluster.deleteIndexTemplate(id);
+  for (const id of Object.keys(await cluster.getComponentTemplates(pattern)))
+    await cluster.deleteComponentTemplate(id);
+  for (const id of Object.keys(await cluster.getPipelines(pattern))) await cluster.deletePipeline(id);
+  await cluster.deleteIndex(pattern);
+  await cluster.deleteByQuery('firedrill-deployments', { term: { deployment: namespace } });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const row of await benchDeploy())
+    console.log(
+      `${row.name.padEnd(44)} ${String(row.value).padStart(8)} ${row.unit}${row.goal ? `  (goal ${row.goal})` : ''}`,
+    );
+}
