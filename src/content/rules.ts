@@ -184,7 +184,7 @@ export function loadRules(dir = 'detections'): LoadedRule[] {
 }
 
 /** The content problems an error carries; anything else is a bug and is rethrown. */
-function contentErrorsOf(error: unknown): ContentError[] {
+export function contentErrorsOf(error: unknown): ContentError[] {
   if (error instanceof ContentErrors) return error.errors;
   if (error instanceof ContentError) return [error];
   throw error;

@@ -1,0 +1,127 @@
+import { basename } from 'node:path';
+import { compileRuleSet, type RuleCompilation } from '../compile/rules/index.js';
+import type { Resource } from '../compile/types.js';
+import type { FiredrillConfig } from '../content/config.js';
+import { contentErrorsOf, loadExamples, ruleFiles } from '../content/rules.js';
+import { ContentError } from '../errors.js';
+
+export interface RuleValidationOptions {
+  /** The detections directory (default `detections`). */
+  dir?: string;
+  config: FiredrillConfig;
+  /** The pipelines' compiled templates (`compilePipelines()`): the fields events really have. */
+  templates: Resource[];
+}
+
+export interface RuleValidation {
+  /** How many rule files compiled cleanly. */
+  valid: number;
+  errors: ContentError[];
+}
+
+/**
+ * Everything `firedrill validate` checks about rules: schema, condition language, parameter
+ * references, durations, severity vs risk score, ATT&CK ids, duplicate ids, example files — and
+ * that every field a rule reads is mapped in the indices its patterns cover.
+ */
+export function validateRules(options: RuleValidationOptions): RuleValidation {
+  const dir = options.dir ?? 'detections';
+  let compilations: RuleCompilation[] = [];
+  const errors = problemsOf(() => (compilations = compileRuleSet(dir, options.config)));
+  // Rule ids come from file names, so examples are checked even when some rule does not load.
+  const ruleIds = new Set(ruleFiles(dir).map((f) => basename(f).replace(/\.ya?ml$/, '')));
+  errors.push(...problemsOf(() => loadExamples(dir, ruleIds)));
+  const indices = mappedIndices(options.templates);
+  for (const { loaded, errors: ruleErrors, fields } of compilations) {
+    const { rule, source } = loaded;
+    errors.push(...ruleErrors);
+    rule.index.forEach((pattern, i) => {
+      const covered = indices.filter((index) => globMatches(pattern, index.sampleName));
+      if (covered.length === 0) {
+        errors.push(
+          new ContentError(
+            source.file,
+            `no index template of the pipelines covers '${pattern}'`,
+            source.lineOf(['index', i]),
+            `index.${i}`,
+          ),
+        );
+        return;
+      }
+      for (const [field, path] of fields) {
+        if (!covered.some((index) => index.has(field)))
+          errors.push(
+            new ContentError(
+              source.file,
+              `'${field}' is not mapped in ${covered.map((c) => c.sampleName).join(', ')} (see docs/fields.md)`,
+              source.lineOf(path),
+              path.join('.'),
+            ),
+          );
+      }
+    });
+  }
+  const failed = new Set(errors.map((e) => e.file));
+  return { valid: compilations.filter((c) => !failed.has(c.loaded.source.file)).length, errors };
+}
+
+/** Runs a loader, returning the content problems it throws. */
+function problemsOf(load: () => unknown): ContentError[] {
+  try {
+    load();
+    return [];
+  } catch (error) {
+    return contentErrorsOf(error);
+  }
+}
+
+interface MappedIndex {
+  /** An index name the template applies to, e.g. `logs-aws.cloudtrail-default`. */
+  sampleName: string;
+  has(field: string): boolean;
+}
+
+/** Per index template: the fields its own and its component templates' mappings declare. */
+function mappedIndices(templates: Resource[]): MappedIndex[] {
+  const components = new Map(
+    templates.filter((t) => t.kind === 'component_template').map((t) => [t.id, mappingOf(t.body)]),
+  );
+  return templates
+    .filter((t) => t.kind === 'index_template')
+    .flatMap((t) => {
+      const body = t.body as { index_patterns?: string[]; composed_of?: string[] };
+      const mappings = [...(body.composed_of ?? []).map((id) => components.get(id)), mappingOf(t.body)];
+      const fields = new Map<string, string>();
+      for (const m of mappings) if (m) collectFields(m, '', fields);
+      const has = (field: string): boolean => {
+        if (fields.has(field)) return true;
+        // Keys inside a flattened / flat_object field are searchable without their own mapping.
+        return [...fields].some(([name, type]) => OPAQUE_TYPES.has(type) && field.startsWith(`${name}.`));
+      };
+      return (body.index_patterns ?? []).map((p) => ({ sampleName: p.replace(/\*/g, 'default'), has }));
+    });
+}
+
+const OPAQUE_TYPES = new Set(['flattened', 'flat_object']);
+
+function mappingOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  return (body.template as { mappings?: Record<string, unknown> } | undefined)?.mappings;
+}
+
+function collectFields(mapping: Record<string, unknown>, prefix: string, into: Map<string, string>): void {
+  const properties = (mapping.properties ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, spec] of Object.entries(properties)) {
+    const path = `${prefix}${name}`;
+    if (spec.properties) collectFields(spec, `${path}.`, into);
+    else if (spec.enabled !== false) into.set(path, String(spec.type ?? 'object'));
+  }
+}
+
+function globMatches(pattern: string, name: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`);
+  return regex.test(name);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
