@@ -56,6 +56,21 @@ describe('renderPlan', () => {
     expect(plain(renderPlan(plan, { unchanged: true }))).toContain('  = index firedrill-rules\n');
   });
 
+  it('shows a long text change around its first difference', () => {
+    const script = 'ctx.a = 1; '.repeat(20);
+    const changed = entry({
+      action: 'update',
+      kind: 'pipeline',
+      id: 'p',
+      changes: [
+        { type: 'CHANGE', path: ['script'], oldValue: `${script}ctx.b = 2;`, value: `${script}ctx.b = 3;` },
+      ],
+    });
+    expect(plain(renderPlan({ ...plan, entries: [changed] })).split('\n')[2]).toBe(
+      '      ~ script: (from character 208) …" ctx.a = 1; ctx.b = 2;" → …" ctx.a = 1; ctx.b = 3;"',
+    );
+  });
+
   it('says so when nothing changes', () => {
     const none = {
       ...plan,

@@ -84,8 +84,21 @@ function renderChange(change: Difference): string {
     case 'REMOVE':
       return pc.red(`- ${path}: ${value(change.oldValue)}`);
     case 'CHANGE':
+      if (typeof change.oldValue === 'string' && typeof change.value === 'string')
+        return pc.yellow(`~ ${path}: ${textChange(change.oldValue, change.value)}`);
       return pc.yellow(`~ ${path}: ${value(change.oldValue)} → ${value(change.value)}`);
   }
+}
+
+/** Long texts (scripts, descriptions) shown around their first difference, not from their shared start. */
+function textChange(before: string, after: string): string {
+  let at = 0;
+  while (at < before.length && before[at] === after[at]) at++;
+  if (Math.max(before.length, after.length) <= MAX_VALUE / 2 || at < MAX_VALUE / 4)
+    return `${value(before)} → ${value(after)}`;
+  const from = at - 20;
+  const excerpt = (t: string) => `…${value(t.slice(from, at + MAX_VALUE / 2 - 20))}`;
+  return `(from character ${from}) ${excerpt(before)} → ${excerpt(after)}`;
 }
 
 function value(v: unknown): string {
