@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import type { Cluster } from '../cluster/index.js';
+import { compileAll } from '../compile/index.js';
+import { compileRules } from '../compile/rules/index.js';
+import type { CompiledRule } from '../compile/types.js';
+import { loadConfig } from '../content/config.js';
+import { deploy } from '../deploy/index.js';
+import { FiredrillError } from '../errors.js';
+
+export interface DeployPackOptions {
+  /** The directory holding `pipelines/` and `detections/` (default: the working directory). */
+  contentDir?: string;
+  /** The deployment config (default: firedrill.config.yaml when present). */
+  configFile?: string;
+  /** Rule ids to leave out (and prune from the cluster): proves their scenarios then fail. */
+  withoutRules?: string[];
+}
+
+/** Compiles and deploys pipelines, engine indices and rules; returns the rules now deployed. */
+export async function deployPack(cluster: Cluster, options: DeployPackOptions = {}): Promise<CompiledRule[]> {
+  const contentDir = options.contentDir ?? '.';
+  const config = loadConfig(options.configFile);
+  const without = new Set(options.withoutRules ?? []);
+  const rules = compileRules(join(contentDir, 'detections'), config);
+  for (const id of without)
+    if (!rules.some((r) => r.id === id))
+      throw new FiredrillError(`--without-rule ${id}: no such rule in ${contentDir}/detections`);
+  const resources = compileAll({ contentDir, config }).filter(
+    (r) => !(r.kind === 'rule' && without.has(r.id)),
+  );
+  await deploy(cluster, resources, { prune: true });
+  return rules.filter((r) => !without.has(r.id));
+}

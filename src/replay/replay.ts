@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Cluster } from '../cluster/index.js';
+import type { LogSource } from '../content/scenarios.js';
+import { ENGINE_INDICES } from '../engine/indices.js';
+import { FiredrillError } from '../errors.js';
+import type { IngestCounts, MalformedLine } from '../harness/results.js';
+import { DEAD_LETTER_INDEX, ingestRecords, readRecords, type IngestFailure } from '../ingest/index.js';
+import { eventTimeOf, offsetToLand, shiftRecord, sourceOf } from './shift.js';
+
+/** One record as `readRecords` yields it (text, parsed value, file and line). */
+type RecordSource = ReturnType<typeof readRecords> extends AsyncIterable<infer R> ? R : never;
+
+/** What to replay: provider log files (or folders of them), or records already in memory. */
+export type ReplayInput = { file: string } | { records: Record<string, unknown>[]; name: string };
+
+export interface ReplayOptions {
+  source?: LogSource | 'auto';
+  /** Move every timestamp by one offset so the latest event lands here (epoch ms). */
+  shiftTo?: number;
+  /** Tags every replayed event and the alerts it causes; generated when absent. */
+  marker?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReplayResult extends IngestCounts {
+  marker: string;
+  /** How far timestamps moved (ms); 0 without `shiftTo`. */
+  offsetMs: number;
+  /** Event times after the shift: the span the engine should look at. */
+  earliest?: number;
+  latest?: number;
+}
+
+/** Every index replayed data can land in: the provider indices and the dead letters (all `logs-*`). */
+export const REPLAY_INDICES = 'logs-*';
+
+/** A fresh run marker: sortable by time, unique enough to never collide. */
+export function newMarker(prefix = 'replay'): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  return `${prefix}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Expands folders into the log files inside them (sorted), keeping explicit files as given. */
+export function expandInputs(paths: string[]): ReplayInput[] {
+  const files: string[] = [];
+  const visit = (path: string, explicit: boolean): void => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) throw new FiredrillError(`${path}: no such file or folder`);
+    if (st.isDirectory()) for (const entry of readdirSync(path).sort()) visit(join(path, entry), false);
+    else if (explicit || /\.(json|jsonl|ndjson|log|gz)$/.test(path)) files.push(resolve(path));
+  };
+  for (const p of paths) visit(p, true);
+  return files.map((file) => ({ file }));
+}
+
+/** The earliest and latest event time across the inputs (a first pass; unreadable records are skipped). */
+export async function timeSpan(
+  inputs: ReplayInput[],
+  source?: LogSource | 'auto',
+): Promise<{ earliest?: number; latest?: number; total: number }> {
+  let earliest: number | undefined;
+  let latest: number | undefined;
+  let total = 0;
+  for await (const raw of recordsOf(inputs)) {
+    total++;
+    const record = objectOf(raw.value !== undefined ? raw.value : parse(raw.text));
+    if (!record) continue;
+    const t = eventTimeOf(record, fixedSource(source) ?? sourceOf(record));
+    if (t === undefined) continue;
+    earliest = earliest === undefined ? t : Math.min(earliest, t);
+    latest = latest === undefined ? t : Math.max(latest, t);
+  }
+  return { earliest, latest, total };
+}
+
+/**
+ * Ingests provider records through the deployed pipelines, tagged with a run marker, optionally
+ * shifted in time by one offset so the latest lands at `shiftTo` (order and gaps kept).
+ */
+export async function replay(
+  cluster: Cluster,
+  inputs: ReplayInput[],
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
+  const marker = options.marker ?? newMarker();
+  const span = await timeSpan(inputs, options.source);
+  const offsetMs =
+    options.shiftTo === undefined || span.latest === undefined
+      ? 0
+      : offsetToLand([span.latest], options.shiftTo);
+  const source = fixedSource(options.source);
+  const result = await ingestRecords(cluster, recordsOf(inputs), {
+    source: options.source === 'auto' ? undefined : options.source,
+    marker,
+    transform: offsetMs ? (record) => shiftAny(record, offsetMs, source) : undefined,
+    onProgress: options.onProgress ? (progress) => options.onProgress!(progress.read, span.total) : undefined,
+  });
+  return {
+    marker,
+    offsetMs,
+    read: result.read,
+    indexed: result.indexed,
+    duplicates: result.duplicates,
+    deadLettered: result.deadLettered,
+    malformed: await explainFailures(cluster, result.failures),
+    earliest: span.earliest === undefined ? undefined : span.earliest + offsetMs,
+    latest: span.latest === undefined ? undefined : span.latest + offsetMs,
+  };
+}
+
+/** What `cleanup` removed. */
+export interface CleanupResult {
+  events: number;
+  alerts: number;
+}
+
+/** Deletes the marker's replayed events, dead letters and alerts — documents without that marker are never touched. */
+export async function cleanup(cluster: Cluster, marker: string): Promise<CleanupResult> {
+  if (!marker.trim()) throw new FiredrillError('cleanup needs a non-empty --marker');
+  const byMarker = { term: { 'firedrill.marker': marker } };
+  const events = await cluster.deleteByQuery(REPLAY_INDICES, byMarker);
+  const alerts = await cluster.deleteByQuery(ENGINE_INDICES.alerts, byMarker);
+  return { events, alerts };
+}
+
+function fixedSource(source: LogSource | 'auto' | undefined): LogSource | undefined {
+  return source === 'auto' ? undefined : source;
+}
+
+async function* recordsOf(inputs: ReplayInput[]): AsyncGenerator<RecordSource> {
+  for (const input of inputs) {
+    if ('file' in input) yield* readRecords(input.file);
+    else
+      for (const [i, value] of input.records.entries())
+        yield { file: input.name, line: i + 1, index: i + 1, value, text: JSON.stringify(value) };
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function objectOf(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function shiftAny(record: unknown, offsetMs: number, source: LogSource | undefined): unknown {
+  const json = objectOf(record);
+  return json ? shiftRecord(json, offsetMs, source ?? sourceOf(json)) : record;
+}
+
+const DEAD_LETTERED_AS = /^dead-lettered by the pipeline as (.+)$/;
+
+/** The pipeline's own reason for each dead letter (its `error.message`), so the summary says why, not just where. */
+async function explainFailures(cluster: Cluster, failures: IngestFailure[]): Promise<MalformedLine[]> {
+  const ids = failures.map((f) => DEAD_LETTERED_AS.exec(f.reason)?.[1]).filter((id): id is string => !!id);
+  const reasons = new Map<string, string>();
+  if (ids.length) {
+    await cluster.refresh(DEAD_LETTER_INDEX);
+    const res = await cluster.search<{ error?: { message?: string } }>(DEAD_LETTER_INDEX, {
+      size: ids.length,
+      query: { ids: { values: ids } },
+      _source: ['error.message'],
+    });
+    for (const hit of res.hits.hits)
+      if (hit._source.error?.message) reasons.set(hit._id, hit._source.error.message);
+  }
+  return failures.map((f) => {
+    const id = DEAD_LETTERED_AS.exec(f.reason)?.[1];
+    return { file: f.file, line: f.line, reason: (id && reasons.get(id)) || f.reason };
+  });
+}
