@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { cleanupCommand } from './cleanup.js';
+import { replayCommand } from './replay.js';
+import { testCommand } from './test.js';
 import { alertsCommand } from './alerts.js';
 import { deployCommand } from './deploy.js';
 import { detectCommand } from './detect.js';
@@ -9,6 +12,9 @@ import { validateCommand } from './validate.js';
 
 /** Every `firedrill` subcommand; each lives in its own file beside this one. */
 export function registerCommands(program: Command): void {
+  program.addCommand(replayCommand());
+  program.addCommand(cleanupCommand());
+  program.addCommand(testCommand());
   program.addCommand(infoCommand());
   program.addCommand(planCommand());
   program.addCommand(deployCommand());

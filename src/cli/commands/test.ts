@@ -1,0 +1,77 @@
+import { Command, Option } from 'commander';
+import pc from 'picocolors';
+import type { Cluster } from '../../cluster/index.js';
+import { drill } from '../../harness/drill.js';
+import { computeCoverage } from '../../reports/coverage.js';
+import { textSummary } from '../../reports/summary.js';
+import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+
+interface TestCommandOptions extends TargetOptions {
+  reportDir: string;
+  config?: string;
+  content: string;
+  timeout: string;
+  keep?: boolean;
+  withoutRule?: string[];
+}
+
+/** `firedrill test`: deploy, replay every scenario in isolation, check its expectations, write reports; non-zero on any failure. */
+export function testCommand(): Command {
+  return withTargetOptions(
+    new Command('test')
+      .description(
+        'deploy the content, replay each scenario in isolation and check the alerts it must (not) raise',
+      )
+      .argument('[scenarios...]', 'scenario files or folders', ['scenarios']),
+  )
+    .option(
+      '--report-dir <dir>',
+      'where to write results.json, junit.xml, attack-navigator.json, coverage.html',
+      'reports',
+    )
+    .option('--config <file>', 'the deployment config (default: firedrill.config.yaml if present)')
+    .option('--content <dir>', 'the directory holding pipelines/ and detections/', '.')
+    .option('--timeout <seconds>', 'how long to wait for expected alerts per scenario', '15')
+    .option('--keep', "keep each scenario's events and alerts instead of cleaning up")
+    .addOption(
+      new Option(
+        '--without-rule <id...>',
+        'deploy without these rules (their scenarios should then fail)',
+      ).hideHelp(),
+    )
+    .action(async (scenarios: string[], options: TestCommandOptions) => {
+      const cluster = await connectTarget(options);
+      try {
+        await runTests(cluster, scenarios, options);
+      } finally {
+        await cluster.close();
+      }
+    });
+}
+
+async function runTests(cluster: Cluster, scenarios: string[], options: TestCommandOptions): Promise<void> {
+  const color = process.stdout.isTTY === true;
+  const c = color ? pc : pc.createColors(false);
+  process.stderr.write(
+    `deploying to ${cluster.info.engine} ${cluster.info.version} at ${cluster.info.url}\n`,
+  );
+  const { run, reports } = await drill(cluster, {
+    scenarios,
+    configFile: options.config,
+    contentDir: options.content,
+    reportDir: options.reportDir,
+    timeoutMs: Number(options.timeout) * 1000,
+    keep: options.keep,
+    withoutRules: options.withoutRule,
+    onScenario: (result, i, total) =>
+      process.stderr.write(
+        `  [${i + 1}/${total}] ${result.passed ? c.green('pass') : c.red('FAIL')} ${result.name}\n`,
+      ),
+  });
+  process.stdout.write(textSummary(run, reports?.coverage ?? computeCoverage(run), color));
+  if (reports)
+    process.stdout.write(
+      `reports: ${reports.files.html}, ${reports.files.junit}, ${reports.files.navigator}, ${reports.files.json}\n`,
+    );
+  if (!run.passed) process.exitCode = 1;
+}
