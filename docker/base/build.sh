@@ -22,10 +22,10 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# No docs, man pages or locales: the image only runs a JVM. (The JRE's postinst still links a man
-# page for update-alternatives, so its directory must exist.)
+# No docs, man pages or locales: the image only runs a JVM. passwd gives images useradd (trixie's
+# apt variant lacks it); the JRE's postinst links a man page, so that directory must exist.
 if ! mmdebstrap --variant=apt \
-  --include="openjdk-${java_major}-jre-headless,curl,ca-certificates" \
+  --include="openjdk-${java_major}-jre-headless,curl,ca-certificates,passwd" \
   --dpkgopt='path-exclude=/usr/share/man/*' \
   --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \

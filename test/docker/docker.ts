@@ -22,11 +22,11 @@ export async function dockerSkipReason(): Promise<string | undefined> {
   return reason;
 }
 
-/** The first local image of a repository (official images exist here only if someone loaded them). */
-export async function localImageOf(repository: string): Promise<string | undefined> {
+/** Local tags of a repository (official images exist here only if someone loaded them). */
+export async function localImagesOf(repository: string): Promise<string[]> {
   const { dockerode } = (await getContainerRuntimeClient()).container;
   const images = await dockerode.listImages({ filters: { reference: [repository] } });
-  return images.flatMap((image) => image.RepoTags ?? []).find((tag) => tag.startsWith(`${repository}:`));
+  return images.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag.startsWith(`${repository}:`));
 }
 
 async function localImage(name: string): Promise<boolean> {

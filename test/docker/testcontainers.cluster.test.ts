@@ -6,7 +6,7 @@ import {
   TestcontainersCluster,
 } from '../../src/providers/testcontainers/index.js';
 import type { StartedCluster } from '../../src/providers/types.js';
-import { containerExists, dockerSkipReason, localImageOf } from './docker.js';
+import { containerExists, dockerSkipReason, localImagesOf } from './docker.js';
 
 const skip = await dockerSkipReason();
 const named = (title: string, reason?: string) => (reason ? `${title} (skipped: ${reason})` : title);
@@ -128,11 +128,37 @@ describe.skipIf(!!skip)(
   },
 );
 
+describe.skipIf(!!skip)(
+  named('testcontainers provider with other local firedrill/opensearch versions', skip),
+  async () => {
+    // docker/setup.sh builds more versions on request, e.g. FIREDRILL_OPENSEARCH_VERSIONS="2.19.1 3.8.0".
+    const others = skip
+      ? []
+      : (await localImagesOf('firedrill/opensearch')).filter(
+          (tag) => !tag.endsWith(`:${ENGINES.opensearch.defaultVersion}`),
+        );
+    it.skipIf(others.length === 0)(
+      named('starts each of them', others.length ? undefined : 'only the default version is built'),
+      async () => {
+        for (const image of others) {
+          const version = image.split(':').pop()!;
+          const started = await new TestcontainersCluster().withVersion(version).start();
+          await withCluster(started, async () => {
+            expect(started).toMatchObject({ engine: 'opensearch', version });
+            await expectUsable(started.url, 1, 0);
+          });
+        }
+      },
+      STARTUP,
+    );
+  },
+);
+
 describe.skipIf(!!skip)(named('testcontainers provider with official images', skip), async () => {
   const noImage = (engine: string) =>
     `no ${engine} image exists locally and no registry is reachable to pull one`;
-  const esImage = skip ? undefined : await localImageOf(ENGINES.elasticsearch.repository);
-  const osImage = skip ? undefined : await localImageOf(ENGINES.opensearch.repository);
+  const esImage = skip ? undefined : (await localImagesOf(ENGINES.elasticsearch.repository))[0];
+  const osImage = skip ? undefined : (await localImagesOf(ENGINES.opensearch.repository))[0];
 
   it.skipIf(!esImage)(
     named('starts Elasticsearch from the official image', esImage ? undefined : noImage('Elasticsearch')),
