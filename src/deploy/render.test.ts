@@ -71,6 +71,18 @@ describe('renderPlan', () => {
     );
   });
 
+  it('warns that an existing index only takes mapping changes', () => {
+    const index = entry({
+      action: 'update',
+      kind: 'index',
+      id: 'fd-rules',
+      changes: [{ type: 'CHANGE', path: ['settings', 'number_of_shards'], oldValue: 1, value: 2 }],
+    });
+    expect(plain(renderPlan({ ...plan, entries: [index] }))).toContain(
+      '      ~ settings.number_of_shards: 1 → 2\n      ! only mappings are updated on an existing index; settings and aliases need a reindex\n',
+    );
+  });
+
   it('says so when nothing changes', () => {
     const none = {
       ...plan,

@@ -23,6 +23,16 @@ export function renderPlan(plan: Plan, options: { unchanged?: boolean } = {}): s
       ),
     );
     for (const change of entry.changes ?? []) lines.push(`      ${renderChange(change)}`);
+    if (
+      entry.kind === 'index' &&
+      entry.action === 'update' &&
+      entry.changes?.some((c) => c.path[0] !== 'mappings')
+    )
+      lines.push(
+        pc.yellow(
+          '      ! only mappings are updated on an existing index; settings and aliases need a reindex',
+        ),
+      );
   }
   for (const { entry, reason } of plan.kept)
     lines.push(pc.yellow(`  ! ${label(entry)} not deleted: ${reason}`));

@@ -90,6 +90,14 @@ describe('firedrill plan / deploy / rollback', () => {
     expect((await firedrill('plan', '--detailed-exitcode')).code).toBe(0);
   });
 
+  it('deploys to a target named in the config with --env', async () => {
+    const config = join(changed, 'firedrill.config.yaml');
+    writeFileSync(config, `targets:\n  staging:\n    url: ${inject('clusterUrl')}\n`);
+    const planned = await firedrillAt([], 'plan', '--env', 'staging', '--config', config);
+    expect(planned.stderr).toBe('');
+    expect(planned.stdout).toMatch(new RegExp(`^deployment 'default' at ${inject('clusterUrl')} `));
+  });
+
   it('fails with one line for an unknown --env and a bad --to', async () => {
     const env = await firedrillAt([], 'deploy', '--env', 'nowhere', '--yes');
     expect(env.code).toBe(1);
