@@ -161,7 +161,11 @@ export function readPipelineContent(
       errors.push(new ContentError(source.file, 'duplicate pipeline id', source.lineOf(['id']), 'id'));
     ids.add(value.id);
   }
-  for (const pipeline of content.pipelines) errors.push(...checkPipeline(pipeline, dir, ids, processors));
+  // A pipeline file that did not load would make every call to it look like a dangling name.
+  const allLoaded = errors.length === 0;
+  for (const pipeline of content.pipelines) {
+    errors.push(...checkPipeline(pipeline, dir, allLoaded ? ids : undefined, processors));
+  }
   errors.push(...checkTemplates(content.templates));
   return { content, errors };
 }
@@ -221,7 +225,7 @@ function load<T>(
 function checkPipeline(
   { value, source }: Loaded<PipelineFile>,
   dir: string,
-  pipelineIds: Set<string>,
+  pipelineIds: Set<string> | undefined,
   known: ReadonlySet<string>,
 ): ContentError[] {
   const errors: ContentError[] = [];
@@ -255,7 +259,12 @@ function checkPipeline(
       } else if (config.source_file !== undefined) {
         error('source_file is only for script processors', 'source_file');
       }
-      if (type === 'pipeline' && typeof config.name === 'string' && !pipelineIds.has(config.name)) {
+      if (
+        type === 'pipeline' &&
+        typeof config.name === 'string' &&
+        pipelineIds &&
+        !pipelineIds.has(config.name)
+      ) {
         error(`no pipeline '${config.name}' in ${dir}`, 'name');
       }
       if (type === 'foreach' && config.processor !== undefined) {

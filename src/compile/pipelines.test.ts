@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compilePipelines } from './pipelines.js';
+
+type Processors = Record<string, Record<string, unknown>>[];
+
+function router(keepOriginal: boolean): Processors {
+  const resource = compilePipelines('pipelines', { keepOriginal }).find((r) => r.id === 'firedrill-router');
+  return resource!.body.processors as Processors;
+}
+
+describe('compilePipelines', () => {
+  it('orders component templates, index templates, then pipelines', () => {
+    const kinds = compilePipelines().map((r) => r.kind);
+    expect(kinds).toEqual([...kinds].sort((a, b) => order(a) - order(b)));
+    expect(new Set(kinds)).toEqual(new Set(['component_template', 'index_template', 'pipeline']));
+  });
+
+  it('inlines script files and leaves no firedrill-only keys in what the cluster receives', () => {
+    const aws = compilePipelines().find((r) => r.kind === 'pipeline' && r.id === 'firedrill-aws-cloudtrail')!;
+    const copy = (aws.body.processors as Processors).find((p) => p.script?.tag === 'copy-fields')!;
+    expect(copy.script!.source).toBe(readFileSync('pipelines/scripts/copy-fields.painless', 'utf8'));
+    const text = JSON.stringify(compilePipelines());
+    expect(text).not.toContain('source_file');
+    expect(text).not.toContain('unless_option');
+  });
+
+  it('removes event.original unless keep_event_original is on', () => {
+    const drops = (p: Processors) => p.some((x) => x.remove?.tag === 'drop-event-original');
+    expect(drops(router(false))).toBe(true);
+    expect(drops(router(true))).toBe(false);
+  });
+});
+
+function order(kind: string): number {
+  return ['component_template', 'index_template', 'pipeline'].indexOf(kind);
+}
