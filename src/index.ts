@@ -41,3 +41,26 @@ export {
   type ProgressListener,
   type RollbackOptions,
 } from './deploy/index.js';
+export {
+  compileRule,
+  compileRules,
+  compileRuleSet,
+  RISK_RANGES,
+  type RuleCompilation,
+} from './compile/rules/index.js';
+export {
+  defaultConfig,
+  loadConfig,
+  type ChangeWindow,
+  type FiredrillConfig,
+  type Parameters,
+  type TargetConfig,
+} from './content/config.js';
+export {
+  loadExamples,
+  loadRules,
+  type ExampleCase,
+  type RuleExamples,
+  type RuleFile,
+} from './content/rules.js';
+export { validateRules, type RuleValidation, type RuleValidationOptions } from './validate/rules.js';
