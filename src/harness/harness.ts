@@ -7,7 +7,15 @@ import { runOnce } from '../engine/index.js';
 import { loadDeployedRules } from '../engine/rules.js';
 import { describeError } from '../errors.js';
 import { generateRecords } from '../replay/generate.js';
-import { cleanup, newMarker, replay, REPLAY_INDICES, timeSpan, type ReplayInput } from '../replay/replay.js';
+import {
+  cleanup,
+  newMarker,
+  recordsOf,
+  replay,
+  REPLAY_INDICES,
+  timeSpan,
+  type ReplayInput,
+} from '../replay/replay.js';
 import { checkExpectations, failureLines, flatten, type ObservedAlert } from './expectations.js';
 import type {
   ExpectationResult,
@@ -176,7 +184,11 @@ export class ScenarioHarness {
    * replay into duplicates; remove earlier *replayed* copies (documents with a marker) of these events.
    */
   private async removeStaleCopies(inputs: ReplayInput[]): Promise<void> {
-    const ids = inputs.flatMap((i) => ('records' in i ? i.records.map(providerEventId) : [])).filter(Boolean);
+    const ids: string[] = [];
+    for await (const record of recordsOf(inputs)) {
+      const id = providerEventId(record.value);
+      if (id) ids.push(id);
+    }
     if (!ids.length) return;
     await this.cluster.deleteByQuery(REPLAY_INDICES, {
       bool: { filter: [{ terms: { 'event.id': ids } }, { exists: { field: 'firedrill.marker' } }] },
@@ -271,9 +283,12 @@ function text(value: unknown): string | undefined {
 }
 
 /** The provider's own event id (CloudTrail eventID, GCP insertId, Entra ID entry id) — what `event.id` holds. */
-function providerEventId(record: Record<string, unknown>): string {
+function providerEventId(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
   const props = record.properties as Record<string, unknown> | undefined;
-  return String(record.eventID ?? record.insertId ?? props?.id ?? record.id ?? '');
+  const id = record.eventID ?? record.insertId ?? props?.id ?? record.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 function ruleSummary(rule: CompiledRule): RuleSummary {

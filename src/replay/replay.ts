@@ -129,7 +129,8 @@ function fixedSource(source: LogSource | 'auto' | undefined): LogSource | undefi
   return source === 'auto' ? undefined : source;
 }
 
-async function* recordsOf(inputs: ReplayInput[]): AsyncGenerator<RecordSource> {
+/** Every record of the inputs, in order: file records as read, in-memory records as JSON text. */
+export async function* recordsOf(inputs: ReplayInput[]): AsyncGenerator<RecordSource> {
   for (const input of inputs) {
     if ('file' in input) yield* readRecords(input.file);
     else
@@ -175,6 +176,7 @@ async function explainFailures(cluster: Cluster, failures: IngestFailure[]): Pro
   }
   return failures.map((f) => {
     const id = DEAD_LETTERED_AS.exec(f.reason)?.[1];
-    return { file: f.file, line: f.line, reason: (id && reasons.get(id)) || f.reason };
+    const reason = (id && reasons.get(id)) || f.reason;
+    return { file: f.file, line: f.line, reason: reason.split('\n')[0]!.trim() };
   });
 }
