@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Cluster } from '../cluster/index.js';
+import { reasonOf } from '../cluster/index.js';
 import {
   loadPipelineContent,
+  PORTABLE_PROCESSORS,
+  readPipelineContent,
+  type Loaded,
   type PipelineContent,
+  type PipelineFile,
   type PipelineOption,
   type ProcessorConfig,
   type ProcessorEntry,
 } from '../content/pipelines.js';
+import { ContentError } from '../errors.js';
 import type { Resource, ResourceKind } from './types.js';
 
 export interface PipelineCompileOptions {
@@ -73,4 +80,56 @@ function compileProcessors(
     out.push({ [type]: compiled });
   }
   return out;
+}
+
+export interface PipelineValidation {
+  pipelines: number;
+  templates: number;
+  errors: ContentError[];
+}
+
+/**
+ * Every problem in a pipelines folder, for `firedrill validate`. Without a cluster, processors are checked
+ * against the list both engines ship; with one, against what its nodes have, and every pipeline is compiled
+ * there (an inline `_simulate`) so a Painless error is reported at the processor's line before any deploy.
+ */
+export async function validatePipelines(dir = 'pipelines', cluster?: Cluster): Promise<PipelineValidation> {
+  const processors = cluster ? await cluster.ingestProcessors() : PORTABLE_PROCESSORS;
+  const { content, errors } = readPipelineContent(dir, processors);
+  if (cluster && errors.length === 0) {
+    for (const pipeline of content.pipelines) {
+      const [resource] = compilePipelineContent({ ...content, templates: [], pipelines: [pipeline] });
+      const res = await cluster.request<{
+        error?: { processor_tag?: string; root_cause?: { processor_tag?: string }[] };
+      }>({
+        method: 'POST',
+        path: '/_ingest/pipeline/_simulate',
+        body: { pipeline: resource!.body, docs: [{ _source: {} }] },
+      });
+      if (res.status < 400) continue;
+      const tag = res.body.error?.processor_tag ?? res.body.error?.root_cause?.[0]?.processor_tag;
+      errors.push(
+        new ContentError(
+          pipeline.source.file,
+          `${cluster.info.engine} ${cluster.info.version} rejects it: ${reasonOf(res.body) ?? res.status}`,
+          tag ? lineOfTag(pipeline, tag) : undefined,
+          tag ? `processor ${tag}` : undefined,
+        ),
+      );
+    }
+  }
+  return { pipelines: content.pipelines.length, templates: content.templates.length, errors };
+}
+
+function lineOfTag({ value, source }: Loaded<PipelineFile>, tag: string): number | undefined {
+  const find = (list: ProcessorEntry[] | undefined, path: (string | number)[]): number | undefined => {
+    for (const [i, entry] of (list ?? []).entries()) {
+      const [type, config] = Object.entries(entry)[0] as [string, ProcessorConfig];
+      if (config.tag === tag) return source.lineOf([...path, i, type, 'tag']);
+      const nested = find(config.on_failure, [...path, i, type, 'on_failure']);
+      if (nested) return nested;
+    }
+    return undefined;
+  };
+  return find(value.processors, ['processors']) ?? find(value.on_failure, ['on_failure']);
 }
