@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { cleanupCommand } from './cleanup.js';
 import { replayCommand } from './replay.js';
+import { telemetryCommand } from './telemetry.js';
 import { testCommand } from './test.js';
 import { alertsCommand } from './alerts.js';
+import { clusterCommand } from './cluster.js';
 import { deployCommand } from './deploy.js';
 import { detectCommand } from './detect.js';
 import { infoCommand } from './info.js';
@@ -15,6 +17,8 @@ export function registerCommands(program: Command): void {
   program.addCommand(replayCommand());
   program.addCommand(cleanupCommand());
   program.addCommand(testCommand());
+  program.addCommand(telemetryCommand());
+  program.addCommand(clusterCommand());
   program.addCommand(infoCommand());
   program.addCommand(planCommand());
   program.addCommand(deployCommand());

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { Command } from 'commander';
+import type { Cluster } from '../../cluster/index.js';
+import { compileRules } from '../../compile/rules/index.js';
+import type { CompiledRule } from '../../compile/types.js';
+import { loadConfig } from '../../content/config.js';
+import { ENGINE_INDICES } from '../../engine/indices.js';
+import { loadDeployedRules } from '../../engine/rules.js';
+import { formatTelemetry } from '../../telemetry/format.js';
+import { checkTelemetry } from '../../telemetry/telemetry.js';
+import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+
+interface TelemetryCommandOptions extends TargetOptions {
+  json?: boolean;
+  marker?: string;
+  maxAge: string;
+  content: string;
+  config?: string;
+}
+
+/** `firedrill telemetry`: is what the rules need logged, retained and searchable? */
+export function telemetryCommand(): Command {
+  return withTargetOptions(
+    new Command('telemetry').description(
+      'per provider: which activities and actions are in the cluster, whether the fields the rules use are populated, freshness, dead letters',
+    ),
+  )
+    .option('--json', 'print JSON')
+    .option('--marker <id>', 'check one replay run instead of the live (unmarked) data')
+    .option('--max-age <hours>', 'a source whose newest event is older is stale', '24')
+    .option('--content <dir>', 'rules to check when none are deployed: <dir>/detections', '.')
+    .option('--config <file>', 'the deployment config for those rules')
+    .action(async (options: TelemetryCommandOptions) => {
+      const cluster = await connectTarget(options);
+      try {
+        const rules = await rulesToCheck(cluster, options);
+        const report = await checkTelemetry(cluster, {
+          rules,
+          marker: options.marker,
+          maxAgeMs: Number(options.maxAge) * 3_600_000,
+        });
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : formatTelemetry(report, process.stdout.isTTY === true),
+        );
+      } finally {
+        await cluster.close();
+      }
+    });
+}
+
+/** The deployed rules; before a first deploy, the ones in the content directory. */
+async function rulesToCheck(cluster: Cluster, options: TelemetryCommandOptions): Promise<CompiledRule[]> {
+  if (await cluster.indexExists(ENGINE_INDICES.rules))
+    return loadDeployedRules(cluster, ENGINE_INDICES.rules);
+  return compileRules(join(options.content, 'detections'), loadConfig(options.config));
+}
