@@ -194,4 +194,25 @@ describe('deploy', () => {
       false,
     );
   });
+
+  it('puts back what prune had deleted when a later deletion is refused', async () => {
+    const resources = contentSet(prefix);
+    await deploy(cluster, resources, { deployment: prefix });
+    const before = await liveHashes(cluster, prefix);
+    // Not firedrill's: an index template that still uses our component template.
+    await cluster.putIndexTemplate(`${prefix}-handmade`, {
+      index_patterns: [`${prefix}-handmade-*`],
+      composed_of: [`${prefix}-ecs`],
+    });
+    const fewer = resources.filter(
+      (r) => ![`${prefix}-aws`, `${prefix}-ecs`, `${prefix}-logs`].includes(r.id),
+    );
+
+    await expect(deploy(cluster, fewer, { deployment: prefix, prune: true })).rejects.toThrow(
+      new RegExp(
+        `^deploy failed at component template '${prefix}-ecs': .*; restored the 2 resource\\(s\\) it had changed$`,
+      ),
+    );
+    expect(await liveHashes(cluster, prefix)).toEqual(before);
+  });
 });
