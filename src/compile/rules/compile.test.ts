@@ -103,6 +103,34 @@ describe('the AN1608 pack', () => {
     expect(azure.type === 'query' && (azure.query.bool as Record<string, unknown>).must_not).toBeUndefined();
   });
 
+  it('compiles only to the portable query types: no scripts, no query strings', () => {
+    const QUERY_TYPES = new Set([
+      'bool',
+      'term',
+      'terms',
+      'exists',
+      'prefix',
+      'wildcard',
+      'range',
+      'match_none',
+    ]);
+    const BOOL_KEYS = new Set(['filter', 'should', 'must_not', 'minimum_should_match']);
+    const check = (q: Record<string, unknown>, at: string): void => {
+      const [type, body] = Object.entries(q)[0]!;
+      expect(Object.keys(q), at).toHaveLength(1);
+      expect(QUERY_TYPES, `${at}: ${type}`).toContain(type);
+      if (type !== 'bool') return;
+      for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+        expect(BOOL_KEYS, `${at}.bool`).toContain(key);
+        if (Array.isArray(value))
+          value.forEach((c, i) => check(c as Record<string, unknown>, `${at}.${key}.${i}`));
+      }
+    };
+    for (const rule of rules)
+      for (const q of rule.type === 'sequence' ? rule.steps.map((s) => s.query) : [rule.query])
+        check(q, rule.id);
+  });
+
   it('maps each sequence step to its own join field', () => {
     const rule = rules.find((r) => r.id === 'an1608-aws-new-key-for-other-user-used')!;
     expect(rule.type === 'sequence' && rule.steps.map((s) => s.joinField)).toEqual([
