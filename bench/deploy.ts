@@ -1,14 +1,16 @@
 /**
- * Deployer benchmark: the full content set, deployed into a namespace of its own on the
- * cluster at FIREDRILL_BENCH_TARGET (removed afterwards), so it never touches a real deployment.
- * Run alone: `FIREDRILL_BENCH_TARGET=http://localhost:9200 npx tsx bench/deploy.ts`.
+ * Deployer benchmark: the full content set, deployed into a namespace of its own (removed
+ * afterwards, so it never touches a real deployment) on the cluster at FIREDRILL_BENCH_TARGET,
+ * or on an embedded OpenSearch node it starts and stops.
+ * Run alone: `[FIREDRILL_BENCH_TARGET=http://localhost:9200] npx tsx bench/deploy.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import { connect, type Cluster } from '../src/cluster/index.js';
 import { compileAll } from '../src/compile/index.js';
 import type { Resource } from '../src/compile/types.js';
 import { deploy, rollback } from '../src/deploy/index.js';
-import { FiredrillError } from '../src/errors.js';
+import { describeError } from '../src/errors.js';
+import { EmbeddedCluster } from '../src/providers/embedded/index.js';
 
 export interface BenchRow {
   name: string;
@@ -20,7 +22,16 @@ export interface BenchRow {
 const NOOP_RUNS = 5;
 
 export async function benchDeploy(target = process.env.FIREDRILL_BENCH_TARGET): Promise<BenchRow[]> {
-  if (!target) throw new FiredrillError('set FIREDRILL_BENCH_TARGET to a cluster the benchmark may write to');
+  if (target) return measure(target);
+  const started = await new EmbeddedCluster().start();
+  try {
+    return await measure(started.url);
+  } finally {
+    await started.stop();
+  }
+}
+
+async function measure(target: string): Promise<BenchRow[]> {
   const namespace = `bench-${process.pid}`;
   const resources = compileAll({ namespace });
   const cluster = await connect({ target });
@@ -91,8 +102,13 @@ async function removeNamespace(cluster: Cluster, namespace: string): Promise<voi
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await benchDeploy())
-    console.log(
-      `${row.name.padEnd(44)} ${String(row.value).padStart(8)} ${row.unit}${row.goal ? `  (goal ${row.goal})` : ''}`,
-    );
+  try {
+    for (const row of await benchDeploy())
+      console.log(
+        `${row.name.padEnd(44)} ${String(row.value).padStart(8)} ${row.unit}${row.goal ? `  (goal ${row.goal})` : ''}`,
+      );
+  } catch (error) {
+    console.error(`bench/deploy: ${describeError(error)}`);
+    process.exitCode = 1;
+  }
 }
