@@ -195,6 +195,13 @@ describe('compileRules rejects', () => {
     ]);
   });
 
+  it('a missing block once, not again as a malformed condition', () => {
+    const rule = VALID.replace('where:\n  event.action: CreateUser\n', '');
+    expect(problems({ 't-rule.yaml': rule }).map((m) => m.replace(/^.*\/pack\//, ''))).toEqual([
+      't-rule.yaml:11: type: a query rule needs a where: block',
+    ]);
+  });
+
   it('duplicate ids across files', () => {
     const dir = detectionsWith({ 't-rule.yaml': VALID });
     mkdirSync(join(dir, 'pack2'));

@@ -137,6 +137,7 @@ export function compileRule(
   let compiled: UnhashedRule | undefined;
   switch (rule.type) {
     case 'query':
+      if (!rule.where) break;
       compiled = {
         ...base,
         type: 'query',
@@ -145,7 +146,7 @@ export function compileRule(
       };
       break;
     case 'threshold': {
-      if (!rule.threshold) break;
+      if (!rule.threshold || !rule.where) break;
       const t = rule.threshold;
       const windowMs = ms(t.window, ['threshold', 'window']);
       within(windowMs, ['threshold', 'window'], 'the threshold window');
@@ -183,7 +184,7 @@ export function compileRule(
       break;
     }
     case 'new_terms': {
-      if (!rule.new_terms) break;
+      if (!rule.new_terms || !rule.where) break;
       const n = rule.new_terms;
       const historyWindowMs = ms(n.history, ['new_terms', 'history']);
       if (historyWindowMs <= lookbackMs)
