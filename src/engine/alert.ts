@@ -6,16 +6,17 @@ import { distinctValues, fieldValues, nest, oneOrMany, type EventHit } from './f
 /** ECS `event.severity` numbers for firedrill's severity labels (documented in docs/alerts.md). */
 export const SEVERITY_NUMBER: Record<Severity, number> = { low: 21, medium: 47, high: 73, critical: 99 };
 
-/** Fields copied from the evidence onto the alert (distinct values; one stays scalar). */
+/** Who acted and from where: for a sequence, the actor of its first step (later steps are on the alert as steps). */
+const ACTOR_FIELDS = ['user.name', 'firedrill.actor.ids', 'source.ip', 'user_agent.original'];
+
+/** What was affected, and everyone and every address involved, across all the evidence. */
 const EVIDENCE_FIELDS = [
   'cloud.provider',
   'cloud.account.id',
-  'user.name',
-  'firedrill.actor.ids',
   'user.target.name',
-  'source.ip',
-  'user_agent.original',
   'firedrill.credential.id',
+  'related.user',
+  'related.ip',
 ];
 
 /** Fields shown for each sequence step and each first-activity event. */
@@ -78,17 +79,11 @@ export function alertDocument(
 ): Record<string, unknown> {
   const { rule, events } = candidate;
   const sources = events.slice(0, MAX_SOURCE_EVENTS);
-  const evidence = Object.fromEntries(
-    EVIDENCE_FIELDS.map((field) => [
-      field,
-      oneOrMany(
-        distinctValues(
-          events.map((e) => e.source),
-          field,
-        ),
-      ),
-    ]),
-  );
+  const all = events.map((e) => e.source);
+  const actors = candidate.steps ? [candidate.steps[0]!.event.source] : all;
+  const values = (docs: unknown[], fields: string[]) =>
+    Object.fromEntries(fields.map((field) => [field, oneOrMany(distinctValues(docs, field))]));
+  const evidence = { ...values(actors, ACTOR_FIELDS), ...values(all, EVIDENCE_FIELDS) };
   const times = events.map((e) => e.time);
   return nest({
     '@timestamp': new Date(options.now).toISOString(),
