@@ -9,7 +9,7 @@ import { stateDir } from '../state.js';
 import type { ClusterProvider, StartedCluster } from '../types.js';
 import { findJdks, selectJdk, type Jdk } from './jdk.js';
 import { ensureClusterPortsFree, findFreeHttpPort, TRANSPORT_OFFSET } from './ports.js';
-import { stopChild, stopPid, trackAttached } from './process.js';
+import { killWithParent, stopChild, stopPid } from './process.js';
 import { classpath, ensureLauncher, ensureRunnerJars, LAUNCHER_CLASS } from './runner.js';
 import { DEFAULT_OPENSEARCH_VERSION, javaRangeFor, runnerVersion } from './versions.js';
 
@@ -148,6 +148,7 @@ export class EmbeddedCluster implements ClusterProvider {
     };
     try {
       const version = await waitForGreen(url, clusterName, this.nodes, launched, this.startupTimeoutMs);
+      launched.started();
       return {
         url,
         engine: 'opensearch',
@@ -178,13 +179,15 @@ interface Launched {
   exited: () => { code: number | null; signal: NodeJS.Signals | null } | undefined;
   logTail: () => Promise<string[]>;
   logFile?: string;
+  /** Once green, a detached JVM is on its own; until then a Ctrl-C must not leave it behind. */
+  started: () => void;
   stop: () => Promise<void>;
 }
 
 /** The JVM reads its stdin until we (or our death) close it; output is kept in memory for errors. */
 function launchAttached(jdk: Jdk, args: string[]): Launched {
   const child = spawn(join(jdk.home, 'bin', 'java'), args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  trackAttached(child);
+  killWithParent(child);
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n'));
@@ -196,6 +199,7 @@ function launchAttached(jdk: Jdk, args: string[]): Launched {
     child,
     exited: exitWatcher(child),
     logTail: async () => lines,
+    started: () => {},
     stop: () => stopChild(child),
   };
 }
@@ -207,6 +211,7 @@ async function launchDetached(jdk: Jdk, args: string[], dataDir: string): Promis
   const child = spawn(join(jdk.home, 'bin', 'java'), args, { stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   child.unref();
+  const release = killWithParent(child);
   await writeFile(join(dataDir, 'pid'), `${child.pid}\n`);
   const exited = exitWatcher(child);
   return {
@@ -214,6 +219,7 @@ async function launchDetached(jdk: Jdk, args: string[], dataDir: string): Promis
     exited,
     logFile,
     logTail: async () => (await readFile(logFile, 'utf8').catch(() => '')).split('\n').slice(-LOG_TAIL_LINES),
+    started: release,
     stop: async () => {
       if (child.pid !== undefined && !exited()) await stopPid(child.pid);
     },

@@ -6,14 +6,16 @@ import { LAUNCHER_CLASS } from './runner.js';
 /** How long a JVM gets to close its nodes after SIGTERM before it is killed. */
 export const STOP_GRACE_MS = 15_000;
 
-/** Attached JVMs still running; killed when this process exits or is signalled, so none outlives it. */
+/** JVMs still running that must not outlive this process; killed when this process exits or is signalled, so none outlives it. */
 const attached = new Set<ChildProcess>();
 let hooksInstalled = false;
 
-export function trackAttached(child: ChildProcess): void {
+/** Kills `child` if this process exits or is signalled first; the returned function lets go of it. */
+export function killWithParent(child: ChildProcess): () => void {
   attached.add(child);
   child.once('exit', () => attached.delete(child));
   installHooks();
+  return () => attached.delete(child);
 }
 
 function installHooks(): void {

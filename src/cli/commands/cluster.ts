@@ -1,0 +1,163 @@
+import { Command, Option } from 'commander';
+import { connect, connectOptionsFromEnv } from '../../cluster/index.js';
+import { describeError, FiredrillError } from '../../errors.js';
+import {
+  forgetRecordedCluster,
+  PROVIDERS,
+  providerFor,
+  readRecordedCluster,
+  recordCluster,
+  stopEmbeddedCluster,
+  type RecordedCluster,
+} from '../../providers/index.js';
+
+/** `firedrill cluster up|status|down`: a local cluster that later commands find without `--target`. */
+export function clusterCommand(): Command {
+  return new Command('cluster')
+    .description('start, inspect and stop the cluster other commands use by default')
+    .addCommand(upCommand())
+    .addCommand(statusCommand())
+    .addCommand(downCommand());
+}
+
+interface UpOptions {
+  provider: string;
+  engine: string;
+  engineVersion?: string;
+  nodes: string;
+  port: string;
+  url?: string;
+  json?: boolean;
+}
+
+function upCommand(): Command {
+  return (
+    new Command('up')
+      .description('start a cluster in the background, wait until it is green and remember it')
+      .addOption(new Option('--provider <name>', 'how to run it').choices(PROVIDERS).default('embedded'))
+      .addOption(
+        new Option('--engine <engine>', 'search engine')
+          .choices(['opensearch', 'elasticsearch'])
+          .default('opensearch'),
+      )
+      // `--version` itself is the program's (commander reads program options after subcommands too).
+      .option('--engine-version <version>', 'engine version, e.g. 2.19.1 or 3.8.0 (embedded default: 2.19.1)')
+      .addOption(new Option('--nodes <n>', 'number of nodes').choices(['1', '3']).default('1'))
+      .option('--port <port>', 'HTTP port of the first node (node i uses port + i)', '9200')
+      .option('--url <url>', 'with --provider external: the URL of a cluster you run')
+      .option('--json', 'print the recorded cluster as JSON')
+      .action(async (options: UpOptions) => {
+        const recorded = await readRecordedCluster();
+        if (recorded && (await reachable(recorded)))
+          throw new FiredrillError(
+            `the ${recorded.provider} cluster at ${recorded.url} is already up; run \`firedrill cluster down\` first`,
+          );
+        if (options.provider === 'external' && !options.url)
+          throw new FiredrillError('--provider external needs --url <url> of the cluster');
+        const port = Number(options.port);
+        if (!Number.isInteger(port))
+          throw new FiredrillError(`--port must be a number, got '${options.port}'`);
+        const provider = providerFor(options.provider, {
+          engine: options.engine,
+          version: options.engineVersion,
+          nodes: Number(options.nodes),
+          httpPort: options.provider === 'external' ? undefined : port,
+          url: options.url,
+          detached: true,
+        });
+        process.stderr.write(`starting ${options.engine} with the ${options.provider} provider…\n`);
+        const started = await provider.start();
+        const record: RecordedCluster = {
+          url: started.url,
+          provider: started.provider,
+          engine: started.engine,
+          version: started.version,
+          nodes: started.nodes,
+          pid: started.pid,
+          containerId: started.containerId,
+          dataDir: started.dataDir,
+          startedAt: new Date().toISOString(),
+        };
+        await recordCluster(record);
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(record, null, 2)}\n`
+            : `${started.engine} ${started.version} (${started.provider}, ${started.nodes} node(s)) is green at ${started.url}\n`,
+        );
+      })
+  );
+}
+
+function statusCommand(): Command {
+  return new Command('status')
+    .description(
+      'show whether the cluster from `cluster up` is reachable, and its engine, version, nodes and health',
+    )
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const recorded = await readRecordedCluster();
+      if (!recorded) throw new FiredrillError('no cluster recorded; start one with `firedrill cluster up`');
+      let status;
+      try {
+        const cluster = await connect(connectOptionsFromEnv(recorded.url));
+        try {
+          const health = await cluster.health();
+          status = {
+            ...recorded,
+            reachable: true,
+            engine: cluster.info.engine,
+            version: cluster.info.version,
+            nodes: health.number_of_nodes,
+            health: health.status,
+          };
+        } finally {
+          await cluster.close();
+        }
+      } catch (error) {
+        throw new FiredrillError(
+          `the ${recorded.provider} cluster recorded at ${recorded.url} is not reachable (${describeError(error)}); run \`firedrill cluster down\` to forget it`,
+          { cause: error },
+        );
+      }
+      process.stdout.write(
+        options.json
+          ? `${JSON.stringify(status, null, 2)}\n`
+          : `${status.engine} ${status.version} at ${status.url} (${status.provider}${status.pid ? `, pid ${status.pid}` : ''}): ${status.health}, ${status.nodes} node(s), up since ${status.startedAt}\n`,
+      );
+    });
+}
+
+function downCommand(): Command {
+  return new Command('down')
+    .description(
+      'stop the cluster `cluster up` started and forget it (an external cluster is only forgotten)',
+    )
+    .action(async () => {
+      const recorded = await readRecordedCluster();
+      if (!recorded) {
+        process.stdout.write('no cluster recorded; nothing to stop\n');
+        return;
+      }
+      if (recorded.provider === 'embedded') await stopEmbeddedCluster(recorded.pid, recorded.dataDir);
+      if (recorded.provider === 'testcontainers' && recorded.containerId) {
+        const { stopTestcontainersCluster } = await import('../../providers/testcontainers/index.js');
+        await stopTestcontainersCluster(recorded.containerId);
+      }
+      await forgetRecordedCluster();
+      process.stdout.write(
+        recorded.provider === 'external'
+          ? `forgot the external cluster at ${recorded.url} (left running)\n`
+          : `stopped the ${recorded.provider} cluster at ${recorded.url}\n`,
+      );
+    });
+}
+
+async function reachable(recorded: RecordedCluster): Promise<boolean> {
+  try {
+    const cluster = await connect(connectOptionsFromEnv(recorded.url));
+    await cluster.close();
+    return true;
+  } catch {
+    return false;
+  }
+}

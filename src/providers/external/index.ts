@@ -1,0 +1,1 @@
+export { ExternalCluster } from './external.js';

@@ -1,0 +1,61 @@
+import { FiredrillError } from '../errors.js';
+import { EmbeddedCluster } from './embedded/index.js';
+import { ExternalCluster } from './external/index.js';
+import type { ClusterProvider, ProviderName } from './types.js';
+
+export { EmbeddedCluster, stopEmbeddedCluster } from './embedded/index.js';
+export { ExternalCluster } from './external/index.js';
+export { forgetRecordedCluster, readRecordedCluster, recordCluster, type RecordedCluster } from './state.js';
+export type { ClusterProvider, ProviderName, StartedCluster } from './types.js';
+
+export const PROVIDERS: readonly ProviderName[] = ['embedded', 'testcontainers', 'external'];
+
+/** What the CLI and the test setup may ask of any provider; each uses the parts that apply to it. */
+export interface ProviderOptions {
+  engine?: string;
+  version?: string;
+  nodes?: number;
+  httpPort?: number;
+  /** external: the cluster's URL. */
+  url?: string;
+  /** embedded: keep running after this process exits; testcontainers containers always do. */
+  detached?: boolean;
+}
+
+/** A configured provider by name; options a provider cannot honour are refused, not ignored. */
+export function providerFor(name: string, options: ProviderOptions = {}): ClusterProvider {
+  switch (name) {
+    case 'embedded': {
+      if (options.engine && options.engine !== 'opensearch')
+        throw new FiredrillError(
+          `the embedded provider runs OpenSearch only (no embedded Elasticsearch exists); use --provider testcontainers for ${options.engine}`,
+        );
+      const cluster = new EmbeddedCluster().withDetached(options.detached ?? false);
+      if (options.version) cluster.withVersion(options.version);
+      if (options.nodes !== undefined) cluster.withNodes(options.nodes);
+      if (options.httpPort !== undefined) cluster.withHttpPort(options.httpPort);
+      return cluster;
+    }
+    case 'testcontainers':
+      return {
+        name: 'testcontainers',
+        // Loaded on use: the Docker client stack costs seconds that other commands should not pay.
+        start: async () => {
+          const { TestcontainersCluster } = await import('./testcontainers/index.js');
+          const cluster = new TestcontainersCluster();
+          if (options.engine) cluster.withEngine(options.engine);
+          if (options.version) cluster.withVersion(options.version);
+          if (options.nodes !== undefined) cluster.withNodes(options.nodes);
+          if (options.httpPort !== undefined) cluster.withHttpPort(options.httpPort);
+          return cluster.start();
+        },
+      };
+    case 'external': {
+      const cluster = new ExternalCluster();
+      if (options.url) cluster.withUrl(options.url);
+      return cluster;
+    }
+    default:
+      throw new FiredrillError(`unknown provider '${name}': use ${PROVIDERS.join(', ')}`);
+  }
+}
