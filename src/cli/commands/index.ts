@@ -5,7 +5,6 @@ import { telemetryCommand } from './telemetry.js';
 import { testCommand } from './test.js';
 import { alertsCommand } from './alerts.js';
 import { clusterCommand } from './cluster.js';
-import { clusterCommand } from './cluster.js';
 import { deployCommand } from './deploy.js';
 import { detectCommand } from './detect.js';
 import { infoCommand } from './info.js';
@@ -19,7 +18,6 @@ export function registerCommands(program: Command): void {
   program.addCommand(cleanupCommand());
   program.addCommand(testCommand());
   program.addCommand(telemetryCommand());
-  program.addCommand(clusterCommand());
   program.addCommand(clusterCommand());
   program.addCommand(infoCommand());
   program.addCommand(planCommand());
