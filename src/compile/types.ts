@@ -97,7 +97,7 @@ export interface CompiledSequenceRule extends CompiledRuleBase {
 export interface CompiledNewTermsRule extends CompiledRuleBase {
   type: 'new_terms';
   query: Dsl;
-  /** Alert when the combination of these field values has not been seen for the entity in `historyWindowMs`. */
+  /** Alert when the combination of these field values has not been seen for the entity (`groupBy`) in `historyWindowMs`. */
   newTermsFields: string[];
   historyWindowMs: number;
 }
