@@ -17,11 +17,17 @@ export type ProgressListener = (event: ProgressEvent) => void | Promise<void>;
  * Applies a plan's changes in order. If one fails, puts back every resource it had already changed
  * (from the before-images the plan read) and throws one line naming the resource and the reason.
  */
-export async function applyPlan(cluster: Cluster, plan: Plan, onProgress?: ProgressListener): Promise<void> {
+export async function applyPlan(
+  cluster: Cluster,
+  plan: Plan,
+  hooks: { onProgress?: ProgressListener; beforeEach?: () => Promise<void> } = {},
+): Promise<void> {
+  const { onProgress } = hooks;
   const changes = plan.entries.filter((e) => e.action !== 'unchanged');
   const done: PlanEntry[] = [];
   for (const [i, entry] of changes.entries()) {
     try {
+      await hooks.beforeEach?.();
       await applyEntry(cluster, plan.deployment, entry);
     } catch (error) {
       const restored = await restore(cluster, done.reverse(), onProgress);

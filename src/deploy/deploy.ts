@@ -61,7 +61,8 @@ async function deployAs(
     const locked = await plan(cluster, resources, options);
     await options.onPlan?.(locked);
     if (!locked.hasChanges) return { plan: locked };
-    await applyPlan(cluster, locked, options.onProgress);
+    await applyPlan(cluster, locked, { onProgress: options.onProgress, beforeEach: lock.keepAlive });
+    await lock.keepAlive();
     const record = await recordDeployment(
       cluster,
       historyIndex,

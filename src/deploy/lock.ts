@@ -19,6 +19,8 @@ interface LockDoc {
 }
 
 export interface HeldLock {
+  /** Pushes the expiry out again once a third of the TTL has passed; fails if the lock was taken over. */
+  keepAlive(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -65,8 +67,23 @@ export async function acquireLock(
         continue;
       }
     }
-    const mine = { ifSeqNo: taken._seq_no, ifPrimaryTerm: taken._primary_term };
+    let mine = { ifSeqNo: taken._seq_no, ifPrimaryTerm: taken._primary_term };
+    let renewedAt = Date.now();
     return {
+      keepAlive: async () => {
+        if (Date.now() - renewedAt < ttlMs / 3) return;
+        const now = new Date();
+        const renewed = await cluster.putDoc(
+          index,
+          id,
+          { ...doc, expires_at: new Date(now.getTime() + ttlMs).toISOString() },
+          mine,
+        );
+        if (renewed.result === 'conflict')
+          throw new FiredrillError(`the deploy lock expired and was taken over (lock ttl ${ttlMs} ms)`);
+        mine = { ifSeqNo: renewed._seq_no, ifPrimaryTerm: renewed._primary_term };
+        renewedAt = now.getTime();
+      },
       // Deletes only our own lock: if it expired and was taken over, the new holder keeps it.
       release: async () => void (await cluster.deleteDoc(index, id, mine)),
     };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/cluster/index.js';
 import { deploy, deployHistory } from '../../src/deploy/index.js';
@@ -59,6 +60,26 @@ describe('deploy lock', () => {
     // Planned before the first finished (7 creates), applied after it: only the real difference.
     expect(result.plan.counts).toMatchObject({ create: 0, update: 1 });
     expect(result.version).toBe(2);
+  });
+
+  it('keeps its lock alive through a deploy longer than the lock TTL', async () => {
+    const resources = contentSet(prefix);
+    let rival: Promise<unknown> | undefined;
+    await deploy(cluster, resources, {
+      deployment: prefix,
+      lock: { ttlMs: 900 },
+      // Settled into a value at once, so its rejection is never unhandled while the first deploy runs on.
+      onProgress: async ({ step }) => {
+        await sleep(400); // 7 steps: the whole deploy takes about three TTLs
+        if (step === 5)
+          rival = deploy(cluster, resources.slice(0, 1), { deployment: prefix, prune: true }).catch(
+            (error: unknown) => error,
+          );
+      },
+    });
+
+    expect(String(await rival)).toMatch(/^FiredrillError: deploy lock held by /);
+    expect((await deployHistory(cluster, { deployment: prefix })).map((v) => v.version)).toEqual([1]);
   });
 
   it('takes over an expired lock with optimistic concurrency', async () => {
