@@ -6,6 +6,7 @@ export * from './cluster/index.js';
 export { ContentError, ContentErrors, FiredrillError } from './errors.js';
 export type * from './compile/types.js';
 export type { ClusterProvider, ProviderName, StartedCluster } from './providers/types.js';
+export { stopTestcontainersCluster, TestcontainersCluster } from './providers/testcontainers/index.js';
 export {
   DetectionEngine,
   ENGINE_INDICES,
