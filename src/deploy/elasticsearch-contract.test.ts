@@ -32,6 +32,16 @@ class RecordingElasticsearch implements Transport {
       [...map].filter(([id]) => matches(pattern ?? '*', id));
     if (first === '_ingest') {
       if (method === 'GET') return ok(Object.fromEntries(all(this.pipelines, third)));
+      if (JSON.stringify(body ?? {}).includes('no_such_processor'))
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: 'parse_exception',
+              reason: 'No processor type exists with name [no_such_processor]',
+            },
+          },
+        };
       return this.store(this.pipelines, third!, method, body);
     }
     if (first === '_index_template') {
@@ -236,5 +246,34 @@ describe('deploy against Elasticsearch 8 (request contract)', () => {
       filter_path: '*.mappings._meta',
     });
     expect(cluster.stats.writes).toBe(0);
+  });
+
+  it('puts back the before-image it read when Elasticsearch rejects a later resource', async () => {
+    const { transport, cluster } = await elasticsearch();
+    await deploy(cluster, content, { deployment: 'prod' });
+    const storedTemplate = await cluster.getIndexTemplate('fd-logs');
+    transport.requests.length = 0;
+    const broken = content.map((r) =>
+      r.id === 'fd-logs'
+        ? { ...r, body: { ...r.body, priority: 300 } }
+        : r.id === 'fd-router'
+          ? { ...r, body: { processors: [{ no_such_processor: {} }] } }
+          : r,
+    );
+
+    await expect(deploy(cluster, broken, { deployment: 'prod' })).rejects.toThrow(
+      "deploy failed at pipeline 'fd-router': put pipeline fd-router failed (400): parse_exception: No processor type exists with name [no_such_processor]; restored the 1 resource(s) it had changed",
+    );
+
+    const writes = transport.requests.filter((r) => r.method === 'PUT' || r.method === 'DELETE');
+    expect(writes.map(line)).toEqual([
+      'PUT /firedrill-deployments/_doc/lock%3Aprod',
+      'PUT /_index_template/fd-logs',
+      'PUT /_ingest/pipeline/fd-router',
+      'PUT /_index_template/fd-logs',
+      'DELETE /firedrill-deployments/_doc/lock%3Aprod',
+    ]);
+    expect(writes[1]?.body).toMatchObject({ priority: 300 });
+    expect(writes[3]?.body).toEqual(storedTemplate);
   });
 });
