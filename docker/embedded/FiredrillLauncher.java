@@ -49,6 +49,7 @@ public final class FiredrillLauncher {
     }
 
     OpenSearchRunner runner = new OpenSearchRunner();
+    runner.setMaxHttpPort(-1); // take our ports as given instead of probing for "free" ones below 9300
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
