@@ -1,4 +1,6 @@
+import type { Cluster } from '../cluster/index.js';
 import type { Scenario } from '../content/scenarios.js';
+import { ENGINE_INDICES } from '../engine/indices.js';
 import type { ExpectationResult, IngestCounts } from './results.js';
 
 /** An alert as the checks read it: its rule and its fields, flattened to dotted names. */
@@ -93,7 +95,8 @@ export function failureLines(results: ExpectationResult[]): string[] {
   return results.filter((r) => !r.passed).map((r) => `${r.kind} ${r.subject}: ${r.detail}`);
 }
 
-function fieldMismatch(alerts: ObservedAlert[], fields: Record<string, unknown>): string | undefined {
+/** Why the alerts do not all carry the wanted field values, or undefined when they do. */
+export function fieldMismatch(alerts: ObservedAlert[], fields: Record<string, unknown>): string | undefined {
   for (const alert of alerts)
     for (const [field, want] of Object.entries(fields)) {
       const value = alert.fields[field];
@@ -121,4 +124,23 @@ export function flatten(
     else out[name] = value;
   }
   return out;
+}
+
+/** The alerts one replay marker produced (refreshing first, so the engine's last writes are visible). */
+export async function observedAlerts(
+  cluster: Cluster,
+  marker: string,
+  rule?: string,
+): Promise<ObservedAlert[]> {
+  await cluster.refresh(ENGINE_INDICES.alerts);
+  const filter: unknown[] = [{ term: { 'firedrill.marker': marker } }];
+  if (rule) filter.push({ term: { 'rule.id': rule } });
+  const res = await cluster.search<Record<string, unknown>>(ENGINE_INDICES.alerts, {
+    size: 1000,
+    query: { bool: { filter } },
+  });
+  return res.hits.hits.map((h) => {
+    const fields = flatten(h._source);
+    return { rule: String(fields['rule.id']), fields };
+  });
 }

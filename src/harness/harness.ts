@@ -16,7 +16,7 @@ import {
   timeSpan,
   type ReplayInput,
 } from '../replay/replay.js';
-import { checkExpectations, failureLines, flatten, type ObservedAlert } from './expectations.js';
+import { checkExpectations, failureLines, flatten, observedAlerts } from './expectations.js';
 import type {
   ExpectationResult,
   IngestCounts,
@@ -204,24 +204,14 @@ export class ScenarioHarness {
   ): Promise<ExpectationResult[]> {
     const deadline = this.now() + this.timeoutMs;
     for (;;) {
-      await this.cluster.refresh(ENGINE_INDICES.alerts);
-      const alerts = await this.observedAlerts(marker);
+      const alerts = await observedAlerts(this.cluster, marker);
       const results = checkExpectations(scenario, alerts, ingest, deployed);
-      const waiting = results.some((r) => r.kind === 'must_fire' && !r.passed && deployed.has(r.subject));
+      const waiting = scenario.expect.must_fire.some(
+        (w) => deployed.has(w.rule) && alerts.filter((a) => a.rule === w.rule).length < (w.count ?? 1),
+      );
       if (!waiting || this.now() >= deadline) return results;
       await new Promise((r) => setTimeout(r, 250));
     }
-  }
-
-  private async observedAlerts(marker: string): Promise<ObservedAlert[]> {
-    const res = await this.cluster.search<Record<string, unknown>>(ENGINE_INDICES.alerts, {
-      size: 1000,
-      query: { term: { 'firedrill.marker': marker } },
-    });
-    return res.hits.hits.map((h) => {
-      const fields = flatten(h._source);
-      return { rule: String(fields['rule.id']), fields };
-    });
   }
 
   private async timelineEvents(marker: string): Promise<TimelineEvent[]> {
@@ -253,7 +243,7 @@ export class ScenarioHarness {
   }
 
   private async timelineAlerts(marker: string): Promise<TimelineAlert[]> {
-    const alerts = await this.observedAlerts(marker);
+    const alerts = await observedAlerts(this.cluster, marker);
     return alerts
       .map(({ rule, fields }) => ({
         time: String(fields['firedrill.alert.last_event'] ?? fields['@timestamp']),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { cleanupCommand } from './cleanup.js';
+import { demoCommand } from './demo.js';
 import { replayCommand } from './replay.js';
 import { telemetryCommand } from './telemetry.js';
 import { testCommand } from './test.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   program.addCommand(cleanupCommand());
   program.addCommand(testCommand());
   program.addCommand(telemetryCommand());
+  program.addCommand(demoCommand());
   program.addCommand(clusterCommand());
   program.addCommand(infoCommand());
   program.addCommand(planCommand());

@@ -1,12 +1,14 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import type { Cluster } from '../../cluster/index.js';
+import { connect, type Cluster } from '../../cluster/index.js';
+import { startCluster } from '../../harness/cluster.js';
 import { drill } from '../../harness/drill.js';
 import { computeCoverage } from '../../reports/coverage.js';
 import { textSummary } from '../../reports/summary.js';
 import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
 
 interface TestCommandOptions extends TargetOptions {
+  provider?: 'embedded' | 'testcontainers';
   reportDir: string;
   config?: string;
   content: string;
@@ -40,11 +42,16 @@ export function testCommand(): Command {
       ).hideHelp(),
     )
     .action(async (scenarios: string[], options: TestCommandOptions) => {
-      const cluster = await connectTarget(options);
+      const started = options.provider ? await startCluster({ provider: options.provider }) : undefined;
       try {
-        await runTests(cluster, scenarios, options);
+        const cluster = started ? await connect({ target: started.url }) : await connectTarget(options);
+        try {
+          await runTests(cluster, scenarios, options);
+        } finally {
+          await cluster.close();
+        }
       } finally {
-        await cluster.close();
+        await started?.stop();
       }
     });
 }
