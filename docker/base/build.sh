@@ -24,6 +24,7 @@ trap 'rm -rf "$work"' EXIT
 
 # No docs, man pages or locales: the image only runs a JVM. passwd gives images useradd (trixie's
 # apt variant lacks it); the JRE's postinst links a man page, so that directory must exist.
+# shellcheck disable=SC2016 # mmdebstrap itself expands $1 (the chroot) in the hook.
 if ! mmdebstrap --variant=apt \
   --include="openjdk-${java_major}-jre-headless,curl,ca-certificates,passwd" \
   --dpkgopt='path-exclude=/usr/share/man/*' \

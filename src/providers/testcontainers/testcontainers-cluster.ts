@@ -109,6 +109,7 @@ export class TestcontainersCluster implements ClusterProvider {
         return [await this.configure(ENGINES[this.engine].officialNode(image.name), 0).start()];
       return await this.startOfficialNetwork(image.name);
     } catch (error) {
+      if (error instanceof FiredrillError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       if (this.httpPort !== undefined && /port is already allocated|address already in use/i.test(message))
         throw portInUse(this.httpPort);
