@@ -84,61 +84,35 @@ export async function plan(
         `${describe(resource)} is managed by deployment '${owner}', not '${deployment}'${from(resource)}`,
       );
     if (!current) {
-      entries.push({
-        action: 'create',
-        kind: resource.kind,
-        id: resource.id,
-        index: resource.index,
-        hash: resource.hash,
-        resource,
-      });
+      entries.push(entryFor('create', resource));
       continue;
     }
     const liveHash = current.meta?.firedrill_hash;
     if (liveHash === resource.hash) {
-      entries.push({
-        action: 'unchanged',
-        kind: resource.kind,
-        id: resource.id,
-        index: resource.index,
-        hash: resource.hash,
-        liveHash,
-        resource,
-        live: current,
-      });
+      entries.push(entryFor('unchanged', resource, { liveHash, live: current }));
       continue;
     }
     const before = deployedBefore.get(key);
-    const baseline = before?.hash === liveHash && before ? before.body : current.stored;
-    entries.push({
-      action: 'update',
-      kind: resource.kind,
-      id: resource.id,
-      index: resource.index,
-      hash: resource.hash,
-      liveHash,
-      adopt: !current.meta || undefined,
-      changes: diff(baseline, resource.body),
-      resource,
-      live: current,
-    });
+    const baseline = before && before.hash === liveHash ? before.body : current.stored;
+    entries.push(
+      entryFor('update', resource, {
+        liveHash,
+        adopt: !current.meta || undefined,
+        changes: diff(baseline, resource.body),
+        live: current,
+      }),
+    );
   }
 
   const leftovers = [...live.values()]
     .filter((r) => r.meta?.firedrill_deployment === deployment && !seen.has(resourceKey(r)))
-    .map((r): PlanEntry => {
-      const before = deployedBefore.get(resourceKey(r));
+    .map((r) => {
       const hash = r.meta?.firedrill_hash ?? '';
-      return {
-        action: 'delete',
-        kind: r.kind,
-        id: r.id,
-        index: r.index,
-        hash,
-        resource:
-          before?.hash === hash ? before : { kind: r.kind, id: r.id, index: r.index, hash, body: r.stored },
-        live: r,
-      };
+      const before = deployedBefore.get(resourceKey(r));
+      // The body as deployed when history has it, so a rollback or a kept orphan can be put back faithfully.
+      const deployed =
+        before?.hash === hash ? before : { kind: r.kind, id: r.id, index: r.index, hash, body: r.stored };
+      return entryFor('delete', deployed, { live: r });
     });
   const kept: Plan['kept'] = [];
   const deletes: PlanEntry[] = [];
@@ -168,6 +142,11 @@ export async function plan(
     hasChanges: counts.create + counts.update + counts.delete > 0,
     manifest: [...wanted, ...[...orphans, ...kept.map((k) => k.entry)].map((e) => e.resource)],
   };
+}
+
+function entryFor(action: PlanAction, resource: DeployedResource, extra: Partial<PlanEntry> = {}): PlanEntry {
+  const { kind, id, index, hash } = resource;
+  return { action, kind, id, ...(index ? { index } : {}), hash, resource, ...extra };
 }
 
 const INDEX_BODY_KEYS = ['settings', 'mappings', 'aliases'];
