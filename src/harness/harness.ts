@@ -5,7 +5,7 @@ import { loadTemplates, parseOffset, type Scenario, type TemplateLibrary } from 
 import { ENGINE_INDICES } from '../engine/indices.js';
 import { runOnce } from '../engine/index.js';
 import { loadDeployedRules } from '../engine/rules.js';
-import { describeError } from '../errors.js';
+import { describeError, FiredrillError } from '../errors.js';
 import { generateRecords } from '../replay/generate.js';
 import {
   cleanup,
@@ -131,7 +131,16 @@ export class ScenarioHarness {
       const span = await timeSpan(inputs, scenario.raw?.source);
       if (span.latest === undefined) throw new Error('the scenario has no events with a readable time');
       const shiftTo = span.latest + Math.floor((this.now() - 60_000 - span.latest) / WEEK) * WEEK;
-      const replayed = await replay(this.cluster, inputs, { marker, shiftTo, source: scenario.raw?.source });
+      const replayed = await replay(this.cluster, inputs, {
+        marker,
+        shiftTo,
+        source: scenario.raw?.source,
+      }).catch((error: unknown) => {
+        // The cluster cannot ingest at all (no pipeline, no ingest node, down): no later scenario can pass either.
+        throw new ClusterUnusable(`replaying ${scenario.name} failed: ${describeError(error)}`, {
+          cause: error,
+        });
+      });
       base.ingest = pick(replayed);
       await this.cluster.refresh(REPLAY_INDICES);
 
@@ -151,6 +160,7 @@ export class ScenarioHarness {
       base.events = await this.timelineEvents(marker);
       base.alerts = await this.timelineAlerts(marker);
     } catch (error) {
+      if (error instanceof ClusterUnusable) throw error;
       errors.push(describeError(error));
     } finally {
       if (!this.keep)
@@ -284,3 +294,6 @@ function providerEventId(value: unknown): string | undefined {
 function ruleSummary(rule: CompiledRule): RuleSummary {
   return { id: rule.id, name: rule.name, severity: rule.severity, threat: rule.threat };
 }
+
+/** An infrastructure failure that ends the whole run instead of failing one scenario. */
+class ClusterUnusable extends FiredrillError {}
