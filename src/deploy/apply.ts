@@ -29,14 +29,14 @@ export async function applyPlan(
     try {
       await hooks.beforeEach?.();
       await applyEntry(cluster, plan.deployment, entry);
+      done.push(entry);
+      await onProgress?.({ phase: 'apply', step: i + 1, total: changes.length, entry });
     } catch (error) {
       const restored = await restore(cluster, done.reverse(), onProgress);
       throw new FiredrillError(`deploy failed at ${describe(entry)}: ${describeError(error)}; ${restored}`, {
         cause: error,
       });
     }
-    done.push(entry);
-    await onProgress?.({ phase: 'apply', step: i + 1, total: changes.length, entry });
   }
   const ruleIndices = new Set(changes.filter((e) => e.kind === 'rule').map((e) => e.index as string));
   // The engine and the next plan search the rules index: make the new documents visible now.
@@ -47,6 +47,9 @@ async function applyEntry(cluster: Cluster, deployment: string, entry: PlanEntry
   const { kind, id } = entry;
   if (entry.action === 'delete') {
     if (kind === 'index' && entry.live) {
+      // The plan saw it empty; documents may have arrived since, and a deploy never deletes data.
+      const docs = await cluster.count(id);
+      if (docs > 0) throw new FiredrillError(`index ${id} now holds ${docs} document(s); not deleting it`);
       // Keep the full mapping so a failure later on can recreate the (empty) index.
       const mapping = (await cluster.getMapping(id))[id]?.mappings ?? {};
       entry.live = { ...entry.live, stored: { mappings: mapping } };

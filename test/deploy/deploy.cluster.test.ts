@@ -150,6 +150,25 @@ describe('deploy', () => {
     expect(await cluster.indexExists(data.id)).toBe(true);
   });
 
+  it('does not delete an index that received documents after the plan', async () => {
+    const resources = contentSet(prefix);
+    const data = { kind: 'index' as const, id: `${prefix}-data`, body: { mappings: { properties: {} } } };
+    await deploy(cluster, [...resources, data], { deployment: prefix });
+    const fewer = resources.filter((r) => r.id !== `${prefix}-aws`);
+
+    await expect(
+      deploy(cluster, fewer, {
+        deployment: prefix,
+        prune: true,
+        onPlan: async () => void (await cluster.putDoc(data.id, 'late', { a: 1 }, { refresh: true })),
+      }),
+    ).rejects.toThrow(
+      `deploy failed at index '${data.id}': index ${data.id} now holds 1 document(s); not deleting it; restored the 1 resource(s) it had changed`,
+    );
+    expect(await cluster.count(data.id)).toBe(1);
+    expect(await cluster.getPipeline(`${prefix}-aws`)).toBeDefined();
+  });
+
   it('takes over a same-named resource firedrill did not create, and refuses one another deployment owns', async () => {
     await cluster.putPipeline(`${prefix}-aws`, { processors: [] });
     const resources = contentSet(prefix);
