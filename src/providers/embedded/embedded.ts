@@ -251,7 +251,8 @@ async function waitForGreen(
     const health = await getJson<{ cluster_name?: string; status?: string; number_of_nodes?: number }>(
       `${url}/_cluster/health?wait_for_status=green&wait_for_nodes=${nodes}&timeout=1s`,
     );
-    if (health && health.cluster_name !== clusterName)
+    // Before a cluster manager is elected, health answers 503 without a cluster name.
+    if (health?.cluster_name && health.cluster_name !== clusterName)
       throw new StartFailure(`could not take ${url}: cluster '${health.cluster_name}' answers there`);
     if (health?.status === 'green' && health.number_of_nodes === nodes) {
       const root = await getJson<{ version?: { number?: string } }>(url);
