@@ -51,8 +51,7 @@ export async function confirm(question: string, yes: boolean | undefined): Promi
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${question} [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim()))
-      throw new FiredrillError('cancelled; nothing was changed', { exitCode: 1 });
+    if (!/^y(es)?$/i.test(answer.trim())) throw new FiredrillError('cancelled; nothing was changed');
   } finally {
     rl.close();
   }
