@@ -33,7 +33,7 @@ interface UpOptions {
 function upCommand(): Command {
   return (
     new Command('up')
-      .description('start a cluster in the background, wait until it is green and remember it')
+      .description('start a cluster in the background, wait until it is healthy and remember it')
       .addOption(new Option('--provider <name>', 'how to run it').choices(PROVIDERS).default('embedded'))
       .addOption(
         new Option('--engine <engine>', 'search engine')
@@ -82,7 +82,7 @@ function upCommand(): Command {
         process.stdout.write(
           options.json
             ? `${JSON.stringify(record, null, 2)}\n`
-            : `${started.engine} ${started.version} (${started.provider}, ${started.nodes} node(s)) is green at ${started.url}\n`,
+            : `${started.engine} ${started.version} (${started.provider}, ${started.nodes} node(s)) is up at ${started.url}\n`,
         );
       })
   );
