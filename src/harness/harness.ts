@@ -42,6 +42,7 @@ export class ScenarioHarness {
   private rules?: CompiledRule[];
   private timeoutMs = 15_000;
   private keep = false;
+  private concurrency = 3;
   private now: () => number = Date.now;
   private listener?: (result: ScenarioResult, index: number, total: number) => void;
 
@@ -69,6 +70,12 @@ export class ScenarioHarness {
     return this;
   }
 
+  /** How many scenarios run at once (default 3; each under its own marker). */
+  withConcurrency(n: number): this {
+    this.concurrency = Math.max(1, Math.floor(n));
+    return this;
+  }
+
   /** Keep each scenario's events and alerts (for inspection) instead of cleaning up. */
   withKeep(keep = true): this {
     this.keep = keep;
@@ -88,12 +95,18 @@ export class ScenarioHarness {
   async run(scenarios: Scenario[]): Promise<RunResult> {
     const started = this.now();
     this.rules ??= await loadDeployedRules(this.cluster, ENGINE_INDICES.rules);
-    const results: ScenarioResult[] = [];
-    for (const [i, scenario] of scenarios.entries()) {
-      const result = await this.runScenario(scenario);
-      results.push(result);
-      this.listener?.(result, i, scenarios.length);
-    }
+    const results: ScenarioResult[] = new Array(scenarios.length);
+    let next = 0;
+    let done = 0;
+    // Markers and distinct seeds keep scenarios apart, so a few can share the cluster at once.
+    const worker = async (): Promise<void> => {
+      while (next < scenarios.length) {
+        const i = next++;
+        results[i] = await this.runScenario(scenarios[i]!);
+        this.listener?.(results[i]!, done++, scenarios.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, scenarios.length) }, worker));
     return {
       startedAt: new Date(started).toISOString(),
       durationMs: this.now() - started,
