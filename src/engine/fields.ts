@@ -5,6 +5,8 @@ export interface EventHit {
   source: Record<string, unknown>;
   /** `@timestamp` in epoch ms. */
   time: number;
+  /** `event.ingested` in epoch ms, when the event has it. */
+  ingested?: number;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface RuleRunReport extends WriteOutcome {
   /** Findings before suppression. */
   findings: number;
   scope: Scope;
+  /** Wall time of this rule's evaluation and alert writing (query rules share their percolation). */
+  tookMs: number;
   error?: string;
 }
 
@@ -76,6 +78,7 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
   const evaluated: { ruleId: string; through: number }[] = [];
 
   const finish = async (rule: CompiledRule, scope: Scope, evaluate: () => Promise<Candidate[]>) => {
+    const started = Date.now();
     const report: RuleRunReport = {
       ruleId: rule.id,
       type: rule.type,
@@ -86,6 +89,7 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
       suppressed: 0,
       dropped: 0,
       ids: [],
+      tookMs: 0,
     };
     try {
       const candidates = await evaluate();
@@ -95,29 +99,21 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
     } catch (error) {
       report.error = describeError(error);
     }
+    report.tookMs = Date.now() - started;
     reports.push(report);
   };
 
-  // Query rules sharing indices and scope are percolated together.
-  const queryGroups = new Map<string, { scope: Scope; rules: CompiledQueryRule[] }>();
-  for (const rule of rules) {
-    if (rule.type !== 'query') continue;
-    const scope = scopeOf(rule);
-    const key = JSON.stringify([rule.index, scope]);
-    queryGroups.set(key, { scope, rules: [...(queryGroups.get(key)?.rules ?? []), rule] });
-  }
-  for (const { scope, rules: group } of queryGroups.values()) {
-    if (options.signal?.aborted) break;
-    let found: Map<string, Candidate[]> | undefined;
-    let failure: unknown;
-    try {
-      found = await evaluateQueryRules(context, indices.rules, group, scope);
-    } catch (error) {
-      failure = error;
-    }
-    for (const rule of group)
-      await finish(rule, scope, async () => {
-        if (!found) throw failure;
+  // Every query rule is percolated in the same pass.
+  const queryRules = rules.filter((rule): rule is CompiledQueryRule => rule.type === 'query');
+  if (queryRules.length > 0 && !options.signal?.aborted) {
+    const found = await evaluateQueryRules(
+      context,
+      indices.rules,
+      queryRules.map((rule) => ({ rule, scope: scopeOf(rule) })),
+    ).catch((error: unknown) => error);
+    for (const rule of queryRules)
+      await finish(rule, scopeOf(rule), async () => {
+        if (!(found instanceof Map)) throw found;
         return found.get(rule.id) ?? [];
       });
   }

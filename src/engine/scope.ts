@@ -63,7 +63,9 @@ export async function fetchEvents(
       size: PAGE,
       track_total_hits: true,
       sort: [{ '@timestamp': { order: 'asc' } }],
-      docvalue_fields: [{ field: '@timestamp', format: 'epoch_millis' }],
+      // The raw record is never evaluated and can be most of the document.
+      _source: { excludes: ['event.original'] },
+      docvalue_fields: TIME_FIELDS,
       query: {
         bool: { filter: [...filters, ...markerFilters(context), rangeFilter(range.field, from, to)] },
       },
@@ -81,13 +83,28 @@ export async function fetchEvents(
   return out.sort((a, b) => a.time - b.time);
 }
 
+/** Both times as epoch ms, whatever format the documents carry them in. */
+export const TIME_FIELDS = [
+  { field: '@timestamp', format: 'epoch_millis' },
+  { field: 'event.ingested', format: 'epoch_millis' },
+];
+
 export function toEvent(hit: {
   _index: string;
   _id: string;
   _source: Record<string, unknown>;
   fields?: Record<string, unknown[]>;
 }): EventHit {
-  const stamp = hit.fields?.['@timestamp']?.[0] ?? hit._source['@timestamp'];
-  const time = typeof stamp === 'string' && /^\d+$/.test(stamp) ? Number(stamp) : Date.parse(String(stamp));
-  return { index: hit._index, id: hit._id, source: hit._source, time };
+  const millis = (field: string, fallback: unknown): number | undefined => {
+    const value = hit.fields?.[field]?.[0] ?? fallback;
+    if (value === undefined || value === null) return undefined;
+    return /^\d+(\.\d+)?$/.test(String(value)) ? Math.floor(Number(value)) : Date.parse(String(value));
+  };
+  return {
+    index: hit._index,
+    id: hit._id,
+    source: hit._source,
+    time: millis('@timestamp', hit._source['@timestamp'])!,
+    ingested: millis('event.ingested', undefined),
+  };
 }

@@ -4,6 +4,7 @@ import { groupKey, type Candidate } from './candidate.js';
 import { distinctValues, type EventHit } from './fields.js';
 import {
   markerFilters,
+  TIME_FIELDS,
   rangeFilter,
   toEvent,
   visibleFilter,
@@ -137,7 +138,7 @@ async function firstActivityOf(
   const res = await context.cluster.search<Record<string, unknown>>(candidate.rule.index, {
     size: FIRST_ACTIVITY,
     sort: [{ '@timestamp': { order: 'asc' } }],
-    docvalue_fields: [{ field: '@timestamp', format: 'epoch_millis' }],
+    docvalue_fields: TIME_FIELDS,
     query: {
       bool: {
         filter: [

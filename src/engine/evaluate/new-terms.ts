@@ -4,6 +4,7 @@ import {
   markerFilters,
   rangeFilter,
   scopeFilter,
+  TIME_FIELDS,
   toEvent,
   visibleFilter,
   type EvaluationContext,
@@ -82,7 +83,7 @@ async function firstEvents(
   const res = await context.cluster.search<Record<string, unknown>>(rule.index, {
     size: EVIDENCE,
     sort: [{ '@timestamp': { order: 'asc' } }],
-    docvalue_fields: [{ field: '@timestamp', format: 'epoch_millis' }],
+    docvalue_fields: TIME_FIELDS,
     query: {
       bool: {
         filter: [

@@ -2,29 +2,41 @@ import type { CompiledQueryRule } from '../../compile/types.js';
 import { groupOf, type Candidate } from '../candidate.js';
 import type { EventHit } from '../fields.js';
 import { globMatcher } from '../rules.js';
-import { fetchEvents, scopeFilter, type EvaluationContext, type Scope } from '../scope.js';
+import { fetchEvents, type EvaluationContext, type Scope } from '../scope.js';
 
 /** Events percolated per request: one request evaluates a batch against every query rule at once. */
 const BATCH = 500;
 
 /**
- * Evaluates query rules that share indices and scope: new events are fetched once and percolated in
- * batches against all of those rules' stored queries; `_percolator_document_slot` maps hits back to events.
+ * Evaluates every query rule at once: the new events of all their scopes are fetched in one pass (only
+ * events at least one rule can match) and percolated in batches against all the stored queries;
+ * `_percolator_document_slot` maps each hit back to its event, which counts for a rule only if it lies in
+ * that rule's indices and scope.
  */
 export async function evaluateQueryRules(
   context: EvaluationContext,
   rulesIndex: string,
-  rules: CompiledQueryRule[],
-  scope: Scope,
+  scoped: { rule: CompiledQueryRule; scope: Scope }[],
 ): Promise<Map<string, Candidate[]>> {
-  const byId = new Map(rules.map((rule) => [rule.id, rule]));
-  const matches = new Map<string, EventHit[]>(rules.map((rule) => [rule.id, []]));
-  const index = [...new Set(rules.flatMap((rule) => rule.index))];
-  const events = await fetchEvents(context, index, [scopeFilter(scope)], scope);
+  const out = new Map<string, Candidate[]>();
+  if (scoped.length === 0) return out;
+  const byId = new Map(
+    scoped.map((entry) => [entry.rule.id, { ...entry, inIndex: globMatcher(entry.rule.index.join(',')) }]),
+  );
+  const matches = new Map<string, EventHit[]>(scoped.map(({ rule }) => [rule.id, []]));
+  const field = scoped[0]!.scope.field;
+  const range = {
+    field,
+    from: Math.min(...scoped.map((s) => s.scope.from)),
+    to: Math.max(...scoped.map((s) => s.scope.to)),
+  };
+  const index = [...new Set(scoped.flatMap(({ rule }) => rule.index))];
+  const anyRule = { bool: { should: scoped.map(({ rule }) => rule.query), minimum_should_match: 1 } };
+  const events = await fetchEvents(context, index, [anyRule], range);
   for (let start = 0; start < events.length; start += BATCH) {
     const batch = events.slice(start, start + BATCH);
     const res = await context.cluster.search<{ firedrill_rule_id: string }>(rulesIndex, {
-      size: rules.length,
+      size: byId.size,
       _source: ['firedrill_rule_id'],
       query: {
         bool: {
@@ -36,18 +48,18 @@ export async function evaluateQueryRules(
       },
     });
     for (const hit of res.hits.hits) {
-      const rule = byId.get(hit._source.firedrill_rule_id);
-      if (!rule) continue;
-      const slots = (hit.fields?._percolator_document_slot ?? []) as number[];
-      for (const slot of slots) {
+      const entry = byId.get(hit._source.firedrill_rule_id);
+      if (!entry) continue;
+      for (const slot of (hit.fields?._percolator_document_slot ?? []) as number[]) {
         const event = batch[slot];
-        // A rule sees only events from its own indices.
-        if (event && globMatcher(rule.index.join(','))(event.index)) matches.get(rule.id)!.push(event);
+        if (!event || !entry.inIndex(event.index)) continue;
+        const at = field === '@timestamp' ? event.time : event.ingested;
+        if (at !== undefined && at >= entry.scope.from && at < entry.scope.to)
+          matches.get(entry.rule.id)!.push(event);
       }
     }
   }
-  const out = new Map<string, Candidate[]>();
-  for (const [ruleId, hits] of matches) out.set(ruleId, candidatesOf(byId.get(ruleId)!, hits));
+  for (const [ruleId, hits] of matches) out.set(ruleId, candidatesOf(byId.get(ruleId)!.rule, hits));
   return out;
 }
 

@@ -1,7 +1,15 @@
 import type { CompiledSequenceRule } from '../../compile/types.js';
 import { groupOf, type Candidate } from '../candidate.js';
 import { firstString, type EventHit } from '../fields.js';
-import { fetchEvents, scopeFilter, visibleFilter, type EvaluationContext, type Scope } from '../scope.js';
+import {
+  fetchEvents,
+  markerFilters,
+  rangeFilter,
+  scopeFilter,
+  visibleFilter,
+  type EvaluationContext,
+  type Scope,
+} from '../scope.js';
 import { groupRanges } from './groups.js';
 
 /** Join values whose steps are read per round of searches. */
@@ -29,9 +37,11 @@ export async function evaluateSequenceRule(
   const values = [...spans.keys()];
   const candidates: Candidate[] = [];
   for (let start = 0; start < values.length; start += BATCH) {
-    const batch = values.slice(start, start + BATCH);
-    const from = Math.min(...batch.map((v) => spans.get(v)!.min)) - rule.maxSpanMs;
-    const to = Math.max(...batch.map((v) => spans.get(v)!.max)) + rule.maxSpanMs + 1;
+    const slice = values.slice(start, start + BATCH);
+    const from = Math.min(...slice.map((v) => spans.get(v)!.min)) - rule.maxSpanMs;
+    const to = Math.max(...slice.map((v) => spans.get(v)!.max)) + rule.maxSpanMs + 1;
+    const batch = await inEveryStep(context, rule, scope, slice, { from, to });
+    if (batch.length === 0) continue;
     const perStep = await Promise.all(
       rule.steps.map((step) =>
         fetchEvents(
@@ -59,6 +69,41 @@ export async function evaluateSequenceRule(
     }
   }
   return candidates;
+}
+
+/** The join values that have events for every step in the range: only their events are worth reading. */
+async function inEveryStep(
+  context: EvaluationContext,
+  rule: CompiledSequenceRule,
+  scope: Scope,
+  values: string[],
+  range: { from: number; to: number },
+): Promise<string[]> {
+  let present = values;
+  for (const step of rule.steps) {
+    if (present.length === 0) break;
+    const res = await context.cluster.search<unknown, { values: { buckets: { key: unknown }[] } }>(
+      rule.index,
+      {
+        size: 0,
+        query: {
+          bool: {
+            filter: [
+              step.query,
+              visibleFilter(scope),
+              ...markerFilters(context),
+              { terms: { [step.joinField]: present } },
+              rangeFilter('@timestamp', range.from, range.to),
+            ],
+          },
+        },
+        aggs: { values: { terms: { field: step.joinField, size: present.length } } },
+      },
+    );
+    const found = new Set((res.aggregations?.values.buckets ?? []).map((b) => String(b.key)));
+    present = present.filter((value) => found.has(value));
+  }
+  return present;
 }
 
 /**
