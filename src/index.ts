@@ -8,6 +8,13 @@ export type * from './compile/types.js';
 export type { ClusterProvider, ProviderName, StartedCluster } from './providers/types.js';
 export { stopTestcontainersCluster, TestcontainersCluster } from './providers/testcontainers/index.js';
 export {
+  EmbeddedCluster,
+  ExternalCluster,
+  providerFor,
+  stopEmbeddedCluster,
+  type ProviderOptions,
+} from './providers/index.js';
+export {
   DetectionEngine,
   ENGINE_INDICES,
   engineIndices,
