@@ -72,3 +72,36 @@ export {
   type RuleFile,
 } from './content/rules.js';
 export { validateRules, type RuleValidation, type RuleValidationOptions } from './validate/rules.js';
+export {
+  findScenarioFiles,
+  loadScenario,
+  loadScenarios,
+  loadTemplates,
+  type Scenario,
+  type TemplateLibrary,
+} from './content/scenarios.js';
+export { generateRecords, type GeneratedRecord } from './replay/generate.js';
+export {
+  cleanup,
+  expandInputs,
+  newMarker,
+  replay,
+  type CleanupResult,
+  type ReplayInput,
+  type ReplayOptions,
+  type ReplayResult,
+} from './replay/replay.js';
+export { shiftRecord, offsetToLand } from './replay/shift.js';
+export { ScenarioHarness } from './harness/harness.js';
+export { deployPack, type DeployPackOptions } from './harness/deploy-pack.js';
+export { drill, type DrillOptions, type DrillResult } from './harness/drill.js';
+export { startCluster, type ClusterChoice } from './harness/cluster.js';
+export type * from './harness/results.js';
+export { computeCoverage, type Coverage } from './reports/coverage.js';
+export { htmlReport } from './reports/html.js';
+export { junitReport } from './reports/junit.js';
+export { navigatorLayer, type NavigatorLayer } from './reports/navigator.js';
+export { textSummary } from './reports/summary.js';
+export { writeReports, type WrittenReports } from './reports/write.js';
+export { checkTelemetry, type TelemetryOptions, type TelemetryReport } from './telemetry/telemetry.js';
+export { formatTelemetry } from './telemetry/format.js';
