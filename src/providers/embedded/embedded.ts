@@ -277,7 +277,11 @@ export function lastProblem(lines: string[]): string | undefined {
   const problems = lines.filter(
     (line) => !/^\s+at /.test(line) && /(Exception|Error|ERROR|FATAL|Caused by)/.test(line),
   );
-  return problems.at(-1)?.trim();
+  // Drop log4j's `[time][LEVEL][logger]` prefix: the user needs the message.
+  return problems
+    .at(-1)
+    ?.replace(/^(\[[^\]]*\])+\s*/, '')
+    .trim();
 }
 
 /** What `cluster down` does with a recorded embedded cluster: stop its JVM by pid, remove its data. */
