@@ -18,10 +18,13 @@ describe('compilePipelines', () => {
 
   it('inlines script files and leaves no firedrill-only keys in what the cluster receives', () => {
     const aws = compilePipelines().find((r) => r.kind === 'pipeline' && r.id === 'firedrill-aws-cloudtrail')!;
-    const copy = (aws.body.processors as Processors).find((p) => p.script?.tag === 'copy-fields')!;
-    expect(copy.script!.source).toBe(readFileSync('pipelines/scripts/copy-fields.painless', 'utf8'));
+    const mapFields = (aws.body.processors as Processors).find((p) => p.script?.tag === 'map-fields')!;
+    const source = mapFields.script!.source as string;
+    expect(source.startsWith(readFileSync('pipelines/scripts/copy-fields.painless', 'utf8'))).toBe(true);
+    expect(source).toContain(readFileSync('pipelines/scripts/categorise.painless', 'utf8'));
+    expect(source).toContain('boolean self = requested.userName == null');
     const text = JSON.stringify(compilePipelines());
-    expect(text).not.toContain('source_file');
+    expect(text).not.toContain('source_files');
     expect(text).not.toContain('unless_option');
   });
 

@@ -25,8 +25,9 @@ const KIND_ORDER: ResourceKind[] = ['component_template', 'index_template', 'pip
 
 /**
  * Compiles `pipelines/` into cluster resources: component templates, then index templates, then
- * pipelines — the order they must be created in. Script `source_file`s are inlined and processors tied
- * to an option (`unless_option`) are dropped when it is on.
+ * pipelines — the order they must be created in. A script's `source_files` are joined before its inline
+ * `source` (shared Painless, one script run), and processors tied to an option (`unless_option`) are
+ * dropped when it is on.
  */
 export function compilePipelines(dir = 'pipelines', options: PipelineCompileOptions = {}): Resource[] {
   return compilePipelineContent(loadPipelineContent(dir), options);
@@ -69,10 +70,13 @@ function compileProcessors(
   const out: ProcessorEntry[] = [];
   for (const entry of list) {
     const [type, config] = Object.entries(entry)[0] as [string, ProcessorConfig];
-    const { unless_option: unless, source_file: sourceFile, on_failure: onFailure, ...rest } = config;
+    const { unless_option: unless, source_files: sourceFiles, on_failure: onFailure, ...rest } = config;
     if (unless && enabled.has(unless)) continue;
     const compiled: ProcessorConfig = { ...rest };
-    if (sourceFile) compiled.source = readFileSync(join(dir, sourceFile), 'utf8');
+    if (sourceFiles) {
+      const parts = sourceFiles.map((file) => readFileSync(join(dir, file), 'utf8'));
+      compiled.source = [...parts, ...(typeof rest.source === 'string' ? [rest.source] : [])].join('\n');
+    }
     if (onFailure) compiled.on_failure = compileProcessors(onFailure, dir, enabled);
     if (type === 'foreach' && compiled.processor) {
       compiled.processor = compileProcessors([compiled.processor as ProcessorEntry], dir, enabled)[0];

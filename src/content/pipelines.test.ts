@@ -37,8 +37,8 @@ describe('pipeline content', () => {
     const dir = withEdit('router/pipeline.yaml', (t) =>
       t
         .replace('  - json:\n      tag: parse-message', '  - copy:\n      tag: parse-message')
-        .replace('tag: require-json-object', 'tag: keep-raw-text')
-        .replace('name: firedrill-gcp-audit', 'name: firedrill-gcp'),
+        .replace('tag: reject-digest-file', 'tag: keep-raw-text')
+        .replace("name: 'firedrill-{{{firedrill.source}}}'", 'name: firedrill-gcp'),
     );
     const aws = withEdit('aws-cloudtrail/pipeline.yaml', (t) =>
       t.replace('scripts/categorise.painless', 'scripts/missing.painless'),
@@ -48,16 +48,16 @@ describe('pipeline content', () => {
         /^router\/pipeline.yaml:\d+: processors.1.copy: unknown processor type 'copy' for this engine$/,
       ),
       expect.stringMatching(
-        /^router\/pipeline.yaml:\d+: processors.2.fail.tag: duplicate tag 'keep-raw-text'/,
+        /^router\/pipeline.yaml:\d+: processors.3.fail.tag: duplicate tag 'keep-raw-text'/,
       ),
       expect.stringMatching(
-        /^router\/pipeline.yaml:\d+: processors.6.pipeline.name: no pipeline 'firedrill-gcp' in /,
+        /^router\/pipeline.yaml:\d+: processors.11.pipeline.name: no pipeline 'firedrill-gcp' in /,
       ),
     ]);
     expect(problems(dir, new Set([...PORTABLE_PROCESSORS, 'copy']))).toHaveLength(2);
     expect(problems(aws)).toEqual([
       expect.stringMatching(
-        /^aws-cloudtrail\/pipeline.yaml:\d+: processors.\d+.script.source_file: no such file .*missing.painless$/,
+        /^aws-cloudtrail\/pipeline.yaml:\d+: processors.\d+.script.source_files.1: no such file .*missing.painless$/,
       ),
     ]);
   });

@@ -49,8 +49,8 @@ export interface ProcessorConfig {
   if?: string;
   on_failure?: ProcessorEntry[];
   unless_option?: PipelineOption;
-  /** script only: a file under the pipelines folder whose text becomes `source`. */
-  source_file?: string;
+  /** script only: files under the pipelines folder whose texts, then `source`, make the script. */
+  source_files?: string[];
   [key: string]: unknown;
 }
 
@@ -93,7 +93,11 @@ const processorSchema = {
       ignore_failure: { type: 'boolean' },
       on_failure: { type: 'array', minItems: 1, items: { $ref: '#/$defs/processor' } },
       unless_option: { enum: [...PIPELINE_OPTIONS] },
-      source_file: { type: 'string', pattern: '\\.painless$' },
+      source_files: {
+        type: 'array',
+        minItems: 1,
+        items: { type: 'string', pattern: '\\.painless$' },
+      },
     },
   },
 };
@@ -249,23 +253,27 @@ function checkPipeline(
         error(`duplicate tag '${config.tag}' (dead letters name the failing processor by tag)`, 'tag');
       tags.add(config.tag);
       if (type === 'script') {
-        const hasSource = typeof config.source === 'string';
-        const file = config.source_file;
-        if (hasSource === (file !== undefined)) error('a script needs exactly one of source or source_file');
-        if (file !== undefined && !existsSync(join(dir, file)))
-          error(`no such file ${join(dir, file)}`, 'source_file');
+        const files = config.source_files ?? [];
+        if (typeof config.source !== 'string' && files.length === 0)
+          error('a script needs source or source_files');
+        files.forEach((file, n) => {
+          if (!existsSync(join(dir, file))) error(`no such file ${join(dir, file)}`, `source_files.${n}`);
+        });
         if (config.lang !== undefined && config.lang !== 'painless')
           error('only painless scripts are portable', 'lang');
-      } else if (config.source_file !== undefined) {
-        error('source_file is only for script processors', 'source_file');
+      } else if (config.source_files !== undefined) {
+        error('source_files is only for script processors', 'source_files');
       }
+      // A templated name ({{...}}) is resolved per document and cannot be checked here.
+      const name = config.name;
       if (
         type === 'pipeline' &&
-        typeof config.name === 'string' &&
+        typeof name === 'string' &&
+        !name.includes('{{') &&
         pipelineIds &&
-        !pipelineIds.has(config.name)
+        !pipelineIds.has(name)
       ) {
-        error(`no pipeline '${config.name}' in ${dir}`, 'name');
+        error(`no pipeline '${name}' in ${dir}`, 'name');
       }
       if (type === 'foreach' && config.processor !== undefined) {
         visit([config.processor as ProcessorEntry], [...at, 'processor']);

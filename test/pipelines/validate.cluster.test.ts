@@ -34,11 +34,11 @@ describe('firedrill validate (pipelines)', () => {
     const tagLine =
       readFileSync(join(content, 'pipelines/azure-audit/pipeline.yaml'), 'utf8')
         .split('\n')
-        .findIndex((l) => l.includes('tag: document-id')) + 1;
+        .findIndex((l) => l.includes('tag: map-fields')) + 1;
     const result = await validate(['--content', content, '--target', inject('clusterUrl')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      `${join(content, 'pipelines/azure-audit/pipeline.yaml')}:${tagLine}: processor document-id: opensearch`,
+      `${join(content, 'pipelines/azure-audit/pipeline.yaml')}:${tagLine}: processor map-fields: opensearch`,
     );
     expect(result.stderr).toContain('compile error');
   });
