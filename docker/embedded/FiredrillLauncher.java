@@ -67,6 +67,8 @@ public final class FiredrillLauncher {
           settings.put("node.name", names.get(i));
           settings.put("http.port", String.valueOf(http + i));
           settings.put("transport.port", String.valueOf(transport + i));
+          // The runner's default roles leave out ingest; firedrill's pipelines need it on every node.
+          settings.putList("node.roles", "cluster_manager", "data", "ingest");
           if (n == 1) {
             settings.put("discovery.type", "single-node");
           } else {
