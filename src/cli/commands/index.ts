@@ -1,31 +1,31 @@
 import type { Command } from 'commander';
-import { cleanupCommand } from './cleanup.js';
-import { demoCommand } from './demo.js';
-import { replayCommand } from './replay.js';
-import { telemetryCommand } from './telemetry.js';
-import { testCommand } from './test.js';
 import { alertsCommand } from './alerts.js';
+import { cleanupCommand } from './cleanup.js';
 import { clusterCommand } from './cluster.js';
+import { demoCommand } from './demo.js';
 import { deployCommand } from './deploy.js';
 import { detectCommand } from './detect.js';
 import { infoCommand } from './info.js';
 import { planCommand } from './plan.js';
+import { replayCommand } from './replay.js';
 import { rollbackCommand } from './rollback.js';
+import { telemetryCommand } from './telemetry.js';
+import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
-/** Every `firedrill` subcommand; each lives in its own file beside this one. */
+/** Every `firedrill` subcommand, in the order data flows; each lives in its own file beside this one. */
 export function registerCommands(program: Command): void {
-  program.addCommand(replayCommand());
-  program.addCommand(cleanupCommand());
-  program.addCommand(testCommand());
-  program.addCommand(telemetryCommand());
   program.addCommand(demoCommand());
   program.addCommand(clusterCommand());
   program.addCommand(infoCommand());
+  program.addCommand(validateCommand());
   program.addCommand(planCommand());
   program.addCommand(deployCommand());
   program.addCommand(rollbackCommand());
+  program.addCommand(replayCommand());
+  program.addCommand(cleanupCommand());
   program.addCommand(detectCommand());
   program.addCommand(alertsCommand());
-  program.addCommand(validateCommand());
+  program.addCommand(testCommand());
+  program.addCommand(telemetryCommand());
 }
