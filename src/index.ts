@@ -26,6 +26,22 @@ export {
 } from './engine/index.js';
 export { formatAlert, listAlerts, type AlertDocument, type AlertFilter } from './alerts/index.js';
 export { compileEngineResources } from './compile/engine.js';
+export {
+  compilePipelines,
+  validatePipelines,
+  type PipelineCompileOptions,
+  type PipelineValidation,
+} from './compile/pipelines.js';
+export {
+  DEAD_LETTER_INDEX,
+  ingestRecords,
+  readRecords,
+  type IngestFailure,
+  type IngestOptions,
+  type IngestSummary,
+  type RawRecord,
+  type SourceName,
+} from './ingest/index.js';
 export { compileAll, type CompileAllOptions } from './compile/index.js';
 export {
   contentHash,
