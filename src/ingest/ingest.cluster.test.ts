@@ -114,6 +114,16 @@ describe('ingestRecords', () => {
     });
   });
 
+  it('dead-letters a record whose named source is not one firedrill knows', async () => {
+    const res = await cluster.simulatePipeline<{ docs: { doc: { _index: string; _source: StoredEvent } }[] }>(
+      'firedrill-router',
+      [{ message: JSON.stringify(createUser('bogus-source')), firedrill: { source: 'aws' } }],
+    );
+    const doc = res.docs[0]!.doc;
+    expect(doc._index).toBe(DEAD_LETTER_INDEX);
+    expect(doc._source.firedrill.dead_letter).toMatchObject({ processor: { tag: 'reject-unknown-source' } });
+  });
+
   it('keeps event.original only when compiled with keepOriginal', async () => {
     const routerBody = (keepOriginal: boolean) =>
       compilePipelines('pipelines', { keepOriginal }).find(
