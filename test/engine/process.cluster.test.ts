@@ -9,32 +9,37 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const RULES = 20;
 const EVENTS = 1000;
 
-/** `firedrill detect` as a separate process, the way an operator runs it. */
-function detect(env: EngineEnv, args: string[]): ChildProcess {
+/** `firedrill <command>` as a separate process, the way an operator runs it. */
+function firedrill(command: 'detect' | 'alerts', env: EngineEnv, args: string[]): ChildProcess {
   return spawn(
     process.execPath,
     [
       '--import',
       'tsx',
       MAIN,
-      'detect',
+      command,
       '--target',
       inject('clusterUrl'),
       '--engine-prefix',
       env.name,
       ...args,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
 }
 
+const detect = (env: EngineEnv, args: string[]) => firedrill('detect', env, args);
+
 function exited(
   child: ChildProcess,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  let stdout = '';
   let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout?.resume();
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
 }
 
 async function until(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
@@ -125,5 +130,20 @@ describe('firedrill detect as a process: crash and restart lose nothing and dupl
     const stopped = await exit;
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stderr).toContain('stopping after the current rule');
+  });
+
+  it('lists the alerts, readable or as JSON, and says when no rule matches', async () => {
+    const json = await exited(
+      firedrill('alerts', env, ['--rule', `${env.name}-r00`, '--limit', '3', '--json']),
+    );
+    expect(json.code, json.stderr).toBe(0);
+    const alerts = JSON.parse(json.stdout) as { rule: { id: string } }[];
+    expect(alerts.map((a) => a.rule.id)).toEqual(Array(3).fill(`${env.name}-r00`));
+    const lines = await exited(firedrill('alerts', env, ['--rule', `${env.name}-r0*`, '--limit', '2']));
+    expect(lines.stdout.trim().split('\n')).toHaveLength(2);
+    expect(lines.stdout).toMatch(/HIGH +\S+-r0\d {2}(mallory|trent) → /);
+    const none = await exited(detect(env, ['--once', '--rules', 'no-such-rule']));
+    expect(none.code).toBe(0);
+    expect(none.stderr).toContain("no enabled rule matches 'no-such-rule'");
   });
 });

@@ -57,6 +57,10 @@ export function detectCommand(): Command {
             to,
             indices,
           });
+          if (report.rules.length === 0)
+            process.stderr.write(
+              `firedrill: no enabled rule${options.rules ? ` matches '${options.rules}'` : ' is deployed'}\n`,
+            );
           print(report, options.json, true);
           if (report.errors > 0) process.exitCode = 1;
           return;
