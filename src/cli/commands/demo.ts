@@ -10,6 +10,7 @@ import { textSummary } from '../../reports/summary.js';
 
 interface DemoOptions {
   provider: 'embedded' | 'testcontainers';
+  target?: string;
   keep?: boolean;
   reportDir: string;
 }
@@ -25,6 +26,12 @@ export function demoCommand(): Command {
         .choices(['embedded', 'testcontainers'])
         .default('embedded'),
     )
+    .addOption(
+      new Option(
+        '--target <url>',
+        'run on this existing cluster instead of starting one (it is left running)',
+      ),
+    )
     .option(
       '--keep',
       'leave the cluster running with the replayed events and alerts (stop it with `firedrill cluster down`)',
@@ -34,8 +41,11 @@ export function demoCommand(): Command {
       const color = process.stdout.isTTY === true;
       const c = color ? pc : pc.createColors(false);
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      log(`starting an ${options.provider} cluster…`);
-      const started = await startCluster({ provider: options.provider }, { keep: options.keep });
+      if (!options.target) log(`starting an ${options.provider} cluster…`);
+      const started = await startCluster(
+        options.target ? { target: options.target } : { provider: options.provider },
+        { keep: options.keep },
+      );
       try {
         const cluster = await connect({ target: started.url });
         try {
