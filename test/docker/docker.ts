@@ -1,6 +1,7 @@
-import { getContainerRuntimeClient, ImageName } from 'testcontainers';
+import { ImageName } from 'testcontainers';
 import {
   DOCKER_NOT_RUNNING,
+  dockerClient,
   dockerIsRunning,
   ENGINES,
   firedrillImage,
@@ -24,18 +25,18 @@ export async function dockerSkipReason(): Promise<string | undefined> {
 
 /** Local tags of a repository (official images exist here only if someone loaded them). */
 export async function localImagesOf(repository: string): Promise<string[]> {
-  const { dockerode } = (await getContainerRuntimeClient()).container;
+  const { dockerode } = (await dockerClient()).container;
   const images = await dockerode.listImages({ filters: { reference: [repository] } });
   return images.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag.startsWith(`${repository}:`));
 }
 
 async function localImage(name: string): Promise<boolean> {
-  return (await getContainerRuntimeClient()).image.exists(ImageName.fromString(name));
+  return (await dockerClient()).image.exists(ImageName.fromString(name));
 }
 
 /** Whether Docker still knows the container (stopped clusters must leave none behind). */
 export async function containerExists(id: string): Promise<boolean> {
-  const { dockerode } = (await getContainerRuntimeClient()).container;
+  const { dockerode } = (await dockerClient()).container;
   return dockerode
     .getContainer(id)
     .inspect()

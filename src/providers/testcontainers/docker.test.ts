@@ -10,6 +10,7 @@ import {
   dockerIsRunning,
   ensureDockerRunning,
   ensurePortFree,
+  preferLoopback,
 } from './docker.js';
 
 describe('dockerEndpoint', () => {
@@ -38,11 +39,16 @@ describe('dockerEndpoint', () => {
 describe('dockerIsRunning', () => {
   let dir: string;
   let daemon: Server;
+  // The interface the fake daemon names as its bridge; `lo` exists in every Linux network namespace.
+  let bridge = 'lo';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'fd-docker-'));
     // Answers like dockerd: 200 on /_ping, 404 elsewhere.
     daemon = createHttpServer((req, res) => {
-      res.writeHead(req.url === '/_ping' ? 200 : 404).end('OK');
+      if (req.url === '/_ping') res.writeHead(200).end('OK');
+      else if (req.url === '/networks/bridge')
+        res.writeHead(200).end(JSON.stringify({ Options: { 'com.docker.network.bridge.name': bridge } }));
+      else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => daemon.listen(join(dir, 'docker.sock'), resolve));
   });
@@ -53,6 +59,22 @@ describe('dockerIsRunning', () => {
 
   it('is true when the socket answers the ping', async () => {
     expect(await dockerIsRunning({ DOCKER_HOST: `unix://${join(dir, 'docker.sock')}` })).toBe(true);
+  });
+
+  it("routes testcontainers over loopback when the daemon's bridge is in our network namespace", async () => {
+    const env: NodeJS.ProcessEnv = { DOCKER_HOST: `unix://${join(dir, 'docker.sock')}` };
+    await preferLoopback(env);
+    expect(env.TESTCONTAINERS_HOST_OVERRIDE).toBe('localhost');
+
+    bridge = 'fd-no-such-bridge';
+    const remote: NodeJS.ProcessEnv = { DOCKER_HOST: env.DOCKER_HOST };
+    await preferLoopback(remote);
+    expect(remote.TESTCONTAINERS_HOST_OVERRIDE).toBeUndefined();
+
+    const chosen: NodeJS.ProcessEnv = { ...remote, TESTCONTAINERS_HOST_OVERRIDE: 'docker.example' };
+    bridge = 'lo';
+    await preferLoopback(chosen);
+    expect(chosen.TESTCONTAINERS_HOST_OVERRIDE).toBe('docker.example');
   });
 
   it('is false for a dead socket and names the fix', async () => {

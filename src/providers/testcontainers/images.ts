@@ -1,6 +1,7 @@
-import { getContainerRuntimeClient, ImageName } from 'testcontainers';
+import { ImageName } from 'testcontainers';
 import type { Engine } from '../../cluster/types.js';
 import { FiredrillError } from '../../errors.js';
+import { dockerClient } from './docker.js';
 import { ENGINES } from './engines.js';
 
 /** The title label docker/opensearch/Dockerfile sets; it marks our image under any tag. */
@@ -25,7 +26,7 @@ export async function resolveImage(
   version: string,
   explicit?: string,
 ): Promise<ResolvedImage> {
-  const client = await getContainerRuntimeClient();
+  const client = await dockerClient();
   const present = (name: string) => client.image.exists(ImageName.fromString(name));
   const describe = async (name: string): Promise<ResolvedImage> => {
     const inspect = await client.image.inspect(ImageName.fromString(name));

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { connect } from '../../cluster/connect.js';
 import type { Engine } from '../../cluster/types.js';
 import { FiredrillError } from '../../errors.js';
 import type { ClusterProvider, StartedCluster } from '../types.js';
-import { ensureDockerRunning, ensurePortFree, portInUse } from './docker.js';
+import { dockerClient, ensurePortFree, portInUse } from './docker.js';
 import { ENGINES, isEngine } from './engines.js';
 import { resolveImage, type ResolvedImage } from './images.js';
 
@@ -74,7 +74,6 @@ export class TestcontainersCluster implements ClusterProvider {
   async start(): Promise<StartedCluster> {
     // A reused container may hold the port itself, so only a fresh start checks it up front.
     if (this.httpPort !== undefined && !this.reuse) await ensurePortFree(this.httpPort);
-    await ensureDockerRunning();
     const image = await resolveImage(
       this.engine,
       this.version ?? ENGINES[this.engine].defaultVersion,
@@ -126,7 +125,7 @@ export class TestcontainersCluster implements ClusterProvider {
   private async startOfficialNetwork(image: string): Promise<StartedTestContainer[]> {
     if (this.reuse)
       throw new FiredrillError('reuse works for single-container clusters only (1 node or our image)');
-    const client = await getContainerRuntimeClient();
+    const client = await dockerClient();
     const network = `firedrill-${randomUUID()}`;
     await client.network.create({ Name: network, Driver: 'bridge', Labels: { [LABEL]: 'true' } });
     const names = Array.from({ length: this.nodes }, (_, i) => `node-${i + 1}`);
@@ -180,8 +179,7 @@ export class TestcontainersCluster implements ClusterProvider {
  * that is already gone is not an error.
  */
 export async function stopTestcontainersCluster(containerId: string): Promise<void> {
-  await ensureDockerRunning();
-  const { dockerode } = (await getContainerRuntimeClient()).container;
+  const { dockerode } = (await dockerClient()).container;
   let network: string | undefined;
   try {
     network = (await dockerode.getContainer(containerId).inspect()).Config.Labels?.[NETWORK_LABEL];
