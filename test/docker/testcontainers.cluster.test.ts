@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../src/cluster/index.js';
 import {
@@ -11,6 +12,15 @@ import { containerExists, dockerSkipReason, localImagesOf } from './docker.js';
 const skip = await dockerSkipReason();
 const named = (title: string, reason?: string) => (reason ? `${title} (skipped: ${reason})` : title);
 const STARTUP = 300_000;
+
+/** A port nothing listens on right now, so a fixed-port test cannot collide with other runs. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** Runs `check` against a started cluster, then stops it and proves no container is left behind. */
 async function withCluster(started: StartedCluster, check: () => Promise<void>): Promise<void> {
@@ -91,7 +101,7 @@ describe.skipIf(!!skip)(
     it(
       'binds the chosen host port and reuses the running container',
       async () => {
-        const port = 9224;
+        const port = await freePort();
         const first = await new TestcontainersCluster().withHttpPort(port).withReuse().start();
         await withCluster(first, async () => {
           expect(new URL(first.url).port).toBe(String(port));
