@@ -4,6 +4,7 @@ import { describeError } from '../errors.js';
 import type { Candidate } from './candidate.js';
 import { readCheckpoints, writeCheckpoints } from './checkpoints.js';
 import { evaluateNewTermsRule } from './evaluate/new-terms.js';
+import { updateFirstActivity } from './first-activity.js';
 import { evaluateQueryRules } from './evaluate/query.js';
 import { evaluateSequenceRule } from './evaluate/sequence.js';
 import { evaluateThresholdRule } from './evaluate/threshold.js';
@@ -37,6 +38,8 @@ export interface RuleRunReport extends WriteOutcome {
   /** Findings before suppression. */
   findings: number;
   scope: Scope;
+  /** Earlier alerts whose first activity this run added to. */
+  activityUpdated: number;
   /** Wall time of this rule's evaluation and alert writing (query rules share their percolation). */
   tookMs: number;
   error?: string;
@@ -89,12 +92,14 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
       suppressed: 0,
       dropped: 0,
       ids: [],
+      activityUpdated: 0,
       tookMs: 0,
     };
     try {
       const candidates = await evaluate();
       report.findings = candidates.length;
       Object.assign(report, await writeAlerts(writeContext, candidates, scope));
+      if (live) report.activityUpdated = await updateFirstActivity(writeContext, rule, scope);
       evaluated.push({ ruleId: rule.id, through: scope.to - 1 });
     } catch (error) {
       report.error = describeError(error);

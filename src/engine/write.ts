@@ -1,19 +1,8 @@
 import { FiredrillError } from '../errors.js';
 import { alertDocument, alertId, suppressionSpan } from './alert.js';
 import { groupKey, type Candidate } from './candidate.js';
-import { distinctValues, type EventHit } from './fields.js';
-import {
-  markerFilters,
-  TIME_FIELDS,
-  rangeFilter,
-  toEvent,
-  visibleFilter,
-  type EvaluationContext,
-  type Scope,
-} from './scope.js';
-
-/** First-activity events kept per alert. */
-const FIRST_ACTIVITY = 20;
+import { firstActivity, subjectOfEvents } from './first-activity.js';
+import { markerFilters, rangeFilter, type EvaluationContext, type Scope } from './scope.js';
 
 export interface WriteOutcome {
   /** New alerts written. */
@@ -61,10 +50,20 @@ export async function writeAlerts(
   }
   const actions: { create: { _index: string; _id: string }; doc: unknown }[] = [];
   for (const candidate of accepted) {
-    const firstActivity = rule.includeFirstActivity
-      ? await firstActivityOf(context, candidate, rule.includeFirstActivity.withinMs, scope)
+    const activity = rule.includeFirstActivity
+      ? await firstActivity(
+          context,
+          rule,
+          subjectOfEvents(candidate.events),
+          rule.includeFirstActivity.withinMs,
+          scope,
+        )
       : undefined;
-    const doc = alertDocument(candidate, { marker: context.marker, now: context.now, firstActivity });
+    const doc = alertDocument(candidate, {
+      marker: context.marker,
+      now: context.now,
+      firstActivity: activity,
+    });
     actions.push({ create: { _index: context.alertsIndex, _id: alertId(candidate, context.marker) }, doc });
   }
   const results = await context.cluster.bulk(actions);
@@ -112,45 +111,4 @@ async function existingAnchors(
     out.set(group, [...(out.get(group) ?? []), Date.parse(anchor)]);
   }
   return out;
-}
-
-/**
- * What the created account (or its new key) did within `withinMs` after the first evidence event: events
- * whose actor is one of the target accounts, or that carry one of the generated key ids.
- */
-async function firstActivityOf(
-  context: EvaluationContext,
-  candidate: Candidate,
-  withinMs: number,
-  scope: Scope,
-): Promise<EventHit[]> {
-  const sources = candidate.events.map((e) => e.source);
-  const targets = distinctValues(sources, 'user.target.name');
-  const keys = distinctValues(sources, 'firedrill.credential.id');
-  const should = [
-    ...(targets.length
-      ? [{ terms: { 'user.name': targets } }, { terms: { 'firedrill.actor.ids': targets } }]
-      : []),
-    ...(keys.length ? [{ terms: { 'firedrill.credential.id': keys } }] : []),
-  ];
-  if (should.length === 0) return [];
-  const start = Math.min(...candidate.events.map((e) => e.time));
-  const res = await context.cluster.search<Record<string, unknown>>(candidate.rule.index, {
-    size: FIRST_ACTIVITY,
-    sort: [{ '@timestamp': { order: 'asc' } }],
-    docvalue_fields: TIME_FIELDS,
-    query: {
-      bool: {
-        filter: [
-          rangeFilter('@timestamp', start, start + withinMs + 1),
-          visibleFilter(scope),
-          ...markerFilters(context),
-        ],
-        should,
-        minimum_should_match: 1,
-        must_not: [{ ids: { values: candidate.events.map((e) => e.id) } }],
-      },
-    },
-  });
-  return res.hits.hits.map(toEvent);
 }

@@ -155,4 +155,24 @@ describe('sequence rules: ordered steps joined in the engine', () => {
     expect((await env.run(range)).alerts).toBe(0);
     expect(await env.alerts()).toHaveLength(before + 1);
   });
+
+  it('adds first activity that arrives after the alert was written', async () => {
+    const at = Date.now() - 5 * MINUTE;
+    await env.ingest([userCreated('foxtrot', at), keyCreated('foxtrot', 'AKIAFOXTROT', at + MINUTE)]);
+    expect((await env.run()).alerts).toBe(1);
+    const written = (await env.alerts(userThenKey.id)).find(
+      (a) => a.firedrill.alert.group === 'user.target.name=foxtrot',
+    )!;
+    expect(written.firedrill.alert.first_activity).toEqual([]);
+
+    await env.ingest([keyUsed('foxtrot', 'AKIAFOXTROT', at + 2 * MINUTE, 'CreateAccessKey')]);
+    const report = await env.run();
+    expect(report.rules.find((r) => r.ruleId === userThenKey.id)).toMatchObject({
+      written: 0,
+      activityUpdated: 1,
+    });
+    const updated = (await env.alerts(userThenKey.id)).find((a) => a._id === written._id)!;
+    expect(updated.firedrill.alert.first_activity?.map((e) => e.event?.action)).toEqual(['CreateAccessKey']);
+    expect((await env.run()).rules.find((r) => r.ruleId === userThenKey.id)!.activityUpdated).toBe(0);
+  });
 });
