@@ -60,6 +60,30 @@ describe('the AN1608 scenario library', () => {
     expect(readFileSync(reports!.files.html, 'utf8')).toContain(
       'data-technique="T1098.001" data-status="proven"',
     );
+    const json = JSON.parse(readFileSync(reports!.files.json, 'utf8')) as {
+      scenarios: unknown[];
+      coverage: unknown;
+    };
+    expect(json.scenarios).toHaveLength(run.scenarios.length);
+    expect(json.coverage).toEqual(JSON.parse(JSON.stringify(coverage)));
+  });
+
+  it('stops the whole run with one error when the cluster cannot ingest', async () => {
+    await cluster.deletePipeline('firedrill-router');
+    const scenarios = ['aws-self-key-rotation', 'aws-user-created-then-key'].map((n) =>
+      loadScenario(`scenarios/an1608/${n}.yaml`),
+    );
+    let seen = 0;
+    const run = new ScenarioHarness(cluster)
+      .onScenario(() => seen++)
+      .withConcurrency(1)
+      .run(scenarios);
+    await expect(run).rejects.toThrow(
+      /^replaying aws-self-key-rotation failed: pipeline firedrill-router is not deployed on /,
+    );
+    expect(seen).toBe(0);
+    await deployPack(cluster);
+    expect(await cluster.getPipeline('firedrill-router')).toBeDefined();
   });
 
   it('fails the scenarios of a rule that is removed', async () => {
@@ -77,6 +101,22 @@ describe('the AN1608 scenario library', () => {
     // The other rules of the same scenario still fire.
     expect(result.expectations.filter((e) => e.passed).map((e) => e.subject)).toContain(
       'an1608-aws-access-key-for-other-user',
+    );
+  });
+
+  it('`firedrill demo --target` prints the alerts and coverage and writes the HTML report', async () => {
+    const reportDir = mkdtempSync(join(tmpdir(), 'firedrill-demo-'));
+    const out = await firedrill('demo', '--report-dir', reportDir);
+    expect(out.stderr).toContain('replaying scenarios');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('alerts raised by the attack scenarios');
+    expect(out.stdout).toMatch(
+      /aws-user-created-then-key:\n( {2}▲ .*\n)* {2}▲ an1608-aws-user-created-then-credential \[high\] by ci-deployer → svc-backup-admin/
+    );
+    expect(out.stdout).toContain('T1136.003 Create Account: Cloud Account — proven');
+    expect(out.stdout).toContain(`coverage report: ${join(reportDir, 'coverage.html')}`);
+    expect(readFileSync(join(reportDir, 'coverage.html'), 'utf8')).toContain(
+      '<title>firedrill coverage report</title>',
     );
   });
 
