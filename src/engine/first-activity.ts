@@ -58,7 +58,7 @@ export async function firstActivity(
   if (should.length === 0) return [];
   const res = await context.cluster.search<Record<string, unknown>>(rule.index, {
     size: FIRST_ACTIVITY,
-    sort: [{ '@timestamp': { order: 'asc' } }],
+    sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
     _source: { excludes: ['event.original'] },
     docvalue_fields: TIME_FIELDS,
     query: {

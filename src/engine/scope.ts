@@ -62,7 +62,7 @@ export async function fetchEvents(
     const res = await context.cluster.search<Record<string, unknown>>(index, {
       size: PAGE,
       track_total_hits: true,
-      sort: [{ '@timestamp': { order: 'asc' } }],
+      sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
       // The raw record is never evaluated and can be most of the document.
       _source: { excludes: ['event.original'] },
       docvalue_fields: TIME_FIELDS,

@@ -82,7 +82,7 @@ async function firstEvents(
 ) {
   const res = await context.cluster.search<Record<string, unknown>>(rule.index, {
     size: EVIDENCE,
-    sort: [{ '@timestamp': { order: 'asc' } }],
+    sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
     docvalue_fields: TIME_FIELDS,
     query: {
       bool: {
