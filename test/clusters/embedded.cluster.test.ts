@@ -84,6 +84,22 @@ describe('EmbeddedCluster', () => {
     expect(h.status).toBe('green');
   });
 
+  it('runs OpenSearch 2.19.1 on Java 25 too (no SecurityManager in the runner)', async () => {
+    const java25 = await jdkHome(25);
+    expect(java25, 'this machine has a JDK 25').toBeDefined();
+    const cluster = await start(new EmbeddedCluster().withJavaHome(java25!).withHeap('512m'));
+    const simulate = await fetch(`${cluster.url}/_ingest/pipeline/_simulate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        pipeline: { processors: [{ script: { source: 'ctx.twice = ctx.n * 2' } }] },
+        docs: [{ _source: { n: 21 } }],
+      }),
+    });
+    const body = (await simulate.json()) as { docs: { doc: { _source: { twice: number } } }[] };
+    expect(body.docs[0]!.doc._source.twice).toBe(42);
+  });
+
   it('refuses a port in use before launching anything', async () => {
     const server: Server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -20,7 +20,7 @@ describe('javaMajor', () => {
 
 describe('selectJdk', () => {
   it('takes the first candidate inside the range', () => {
-    expect(selectJdk([jdk17, jdk25], { min: 11, max: 23 }, '2.19.1')).toBe(jdk17);
+    expect(selectJdk([jdk17, jdk25], { min: 11 }, '2.19.1')).toBe(jdk17);
     expect(selectJdk([jdk17, jdk25], { min: 21 }, '3.8.0')).toBe(jdk25);
   });
 
@@ -28,8 +28,8 @@ describe('selectJdk', () => {
     expect(() => selectJdk([jdk17], { min: 21 }, '3.8.0')).toThrow(
       'OpenSearch 3.8.0 needs Java 21 or newer; found 17.0.15 at /jvm/17 (PATH); install a JDK 21+ or set FIREDRILL_JAVA_HOME',
     );
-    expect(() => selectJdk([jdk25], { min: 11, max: 23 }, '2.19.1')).toThrow(
-      'OpenSearch 2.19.1 needs Java 11 to 23; found 25.0.3 at /jvm/25 (/usr/lib/jvm); install a JDK 11–23 or set FIREDRILL_JAVA_HOME',
+    expect(() => selectJdk([jdk25], { min: 11, max: 17 }, '1.3.20')).toThrow(
+      'OpenSearch 1.3.20 needs Java 11 to 17; found 25.0.3 at /jvm/25 (/usr/lib/jvm); install a JDK 11–17 or set FIREDRILL_JAVA_HOME',
     );
   });
 

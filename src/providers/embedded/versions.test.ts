@@ -15,9 +15,9 @@ describe('runnerVersion', () => {
 });
 
 describe('javaRangeFor', () => {
-  it('keeps 1.x and 2.x below Java 24, which removed the SecurityManager they install', () => {
-    expect(javaRangeFor('2.19.1')).toEqual({ min: 11, max: 23 });
-    expect(javaRangeFor('1.3.20')).toEqual({ min: 11, max: 23 });
+  it('runs 2.x on Java 11 and newer, 1.x on Java 11 to 17', () => {
+    expect(javaRangeFor('2.19.1')).toEqual({ min: 11 });
+    expect(javaRangeFor('1.3.20')).toEqual({ min: 11, max: 17 });
   });
 
   it('needs Java 21 or newer for 3.x', () => {
@@ -27,6 +27,6 @@ describe('javaRangeFor', () => {
 
   it('describes ranges for error messages', () => {
     expect(describeRange({ min: 21 })).toBe('Java 21 or newer');
-    expect(describeRange({ min: 11, max: 23 })).toBe('Java 11 to 23');
+    expect(describeRange({ min: 11, max: 17 })).toBe('Java 11 to 17');
   });
 });

@@ -21,13 +21,15 @@ export function runnerVersion(opensearchVersion: string): string {
 }
 
 /**
- * 1.x and 2.x install the Java SecurityManager, which Java 24 removed; 3.x is built for Java 21.
- * (The runner jars for 1.x/2.x target Java 11.)
+ * The runner starts nodes without OpenSearch's bootstrap, so no SecurityManager is installed and 2.x
+ * also runs on Java 24+ (2.19.1 verified on 17 and 25). 1.x is held to the Java versions it was
+ * released for; 3.x is built for Java 21.
  */
 export function javaRangeFor(opensearchVersion: string): JavaRange {
   const major = Number.parseInt(opensearchVersion, 10);
   if (major >= 3) return { min: 21 };
-  return { min: 11, max: 23 };
+  if (major === 2) return { min: 11 };
+  return { min: 11, max: 17 };
 }
 
 export function describeRange(range: JavaRange): string {
