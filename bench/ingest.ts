@@ -12,13 +12,7 @@ import { describeError } from '../src/errors.js';
 import { ingestRecords, readRecords, type IngestSummary, type RawRecord } from '../src/ingest/index.js';
 import { EmbeddedCluster } from '../src/providers/embedded/index.js';
 import { installPipelines } from '../test/pipelines/install.js';
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  goal?: string;
-}
+import type { BenchRow } from './run.js';
 
 const EVENTS = 10_000;
 const WARMUP = 2_000;
