@@ -1,5 +1,6 @@
 import type { CompiledNewTermsRule } from '../../compile/types.js';
 import type { Candidate } from '../candidate.js';
+import type { EventHit } from '../fields.js';
 import {
   markerFilters,
   rangeFilter,
@@ -20,7 +21,8 @@ const EVIDENCE = 5;
 /**
  * New terms: an aggregation lists every entity+terms combination among the new events with its first
  * time; one `filters` aggregation per batch then counts each combination's events in the history window
- * before that time. A combination with none is new, first seen at that time.
+ * before that time. A combination with none is new, first seen at that time; a third aggregation
+ * (`top_hits` per combination) brings its first events as evidence.
  */
 export async function evaluateNewTermsRule(
   context: EvaluationContext,
@@ -31,14 +33,11 @@ export async function evaluateNewTermsRule(
   const ranges = await groupRanges(context, rule.index, [rule.query, scopeFilter(scope)], fields);
   const candidates: Candidate[] = [];
   for (let start = 0; start < ranges.length; start += BATCH) {
-    const batch = ranges.slice(start, start + BATCH);
-    for (const range of await unseen(context, rule, scope, batch))
-      candidates.push({
-        rule,
-        group: range.group,
-        anchor: range.min,
-        events: await firstEvents(context, rule, scope, range),
-      });
+    const fresh = await unseen(context, rule, scope, ranges.slice(start, start + BATCH));
+    const evidence = await firstEvents(context, rule, scope, fresh);
+    fresh.forEach((range, i) =>
+      candidates.push({ rule, group: range.group, anchor: range.min, events: evidence[i] ?? [] }),
+    );
   }
   return candidates;
 }
@@ -74,27 +73,45 @@ async function unseen(
   return batch.filter((_, i) => (buckets[`k${i}`]?.doc_count ?? 0) === 0);
 }
 
+/** The first few new events of each combination, from one `filters` aggregation with `top_hits`. */
 async function firstEvents(
   context: EvaluationContext,
   rule: CompiledNewTermsRule,
   scope: Scope,
-  range: GroupRange,
-) {
-  const res = await context.cluster.search<Record<string, unknown>>(rule.index, {
-    size: EVIDENCE,
-    sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
-    docvalue_fields: TIME_FIELDS,
-    query: {
-      bool: {
-        filter: [
-          rule.query,
-          scopeFilter(scope),
-          ...groupFilters(range.group),
-          ...markerFilters(context),
-          rangeFilter('@timestamp', range.min, range.max + 1),
-        ],
+  ranges: GroupRange[],
+): Promise<EventHit[][]> {
+  if (ranges.length === 0) return [];
+  const filters = Object.fromEntries(
+    ranges.map((range, i) => [
+      `k${i}`,
+      {
+        bool: { filter: [...groupFilters(range.group), rangeFilter('@timestamp', range.min, range.max + 1)] },
+      },
+    ]),
+  );
+  type TopHits = { first: { hits: { hits: Parameters<typeof toEvent>[0][] } } };
+  const res = await context.cluster.search<unknown, { keys: { buckets: Record<string, TopHits> } }>(
+    rule.index,
+    {
+      size: 0,
+      query: { bool: { filter: [rule.query, scopeFilter(scope), ...markerFilters(context)] } },
+      aggs: {
+        keys: {
+          filters: { filters },
+          aggs: {
+            first: {
+              top_hits: {
+                size: EVIDENCE,
+                sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
+                _source: { excludes: ['event.original'] },
+                docvalue_fields: TIME_FIELDS,
+              },
+            },
+          },
+        },
       },
     },
-  });
-  return res.hits.hits.map(toEvent);
+  );
+  const buckets = res.aggregations?.keys.buckets ?? {};
+  return ranges.map((_, i) => (buckets[`k${i}`]?.first.hits.hits ?? []).map(toEvent));
 }
