@@ -156,17 +156,22 @@ export class ScenarioHarness {
       });
       base.ingest = pick(replayed);
       await this.cluster.refresh(REPLAY_INDICES);
+      await this.cluster.health('yellow');
 
       // Events before +0s are history (baselines); the engine judges the rest.
       const start = Date.parse(scenario.start) + replayed.offsetMs;
       const hasHistory = scenario.events.some((e) => parseOffset(e.at) < 0);
       const from = hasHistory ? start : replayed.earliest!;
-      const report = await runOnce(this.cluster, {
-        marker,
-        from: new Date(from),
-        to: new Date(replayed.latest! + 1000),
-      });
-      for (const r of report.rules) if (r.error) errors.push(`rule ${r.ruleId} failed to run: ${r.error}`);
+      const detect = (rules?: string) =>
+        runOnce(this.cluster, { marker, rules, from: new Date(from), to: new Date(replayed.latest! + 1000) });
+      let failed = (await detect()).rules.filter((r) => r.error);
+      if (failed.length) {
+        // A source index created a moment ago (by this or a concurrent scenario) may still be starting its
+        // shards; once they are active, the rules that failed run again — alert ids make that idempotent.
+        await this.cluster.health('yellow');
+        failed = (await detect(failed.map((r) => r.ruleId).join(','))).rules.filter((r) => r.error);
+      }
+      for (const r of failed) errors.push(`rule ${r.ruleId} failed to run: ${r.error}`);
 
       const deployed = new Set(this.rules.map((r) => r.id));
       expectations = await this.poll(scenario, marker, base.ingest, deployed);
