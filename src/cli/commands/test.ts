@@ -26,6 +26,11 @@ export function testCommand(): Command {
       )
       .argument('[scenarios...]', 'scenario files or folders', ['scenarios']),
   )
+    .addOption(
+      new Option('--provider <name>', 'start a cluster for this run (and stop it after)')
+        .choices(['embedded', 'testcontainers'])
+        .conflicts('target'),
+    )
     .option(
       '--report-dir <dir>',
       'where to write results.json, junit.xml, attack-navigator.json, coverage.html',
