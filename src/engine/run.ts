@@ -13,6 +13,9 @@ import { loadDeployedRules } from './rules.js';
 import type { EvaluationContext, Scope } from './scope.js';
 import { writeAlerts, type WriteOutcome } from './write.js';
 
+/** Non-query rules evaluated at the same time. */
+const CONCURRENT_RULES = 4;
+
 export interface RunOptions {
   /** Only rules whose id matches this glob (`*`, `?`, comma-separated). */
   rules?: string;
@@ -122,16 +125,24 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
         return found.get(rule.id) ?? [];
       });
   }
-  for (const rule of rules) {
-    if (options.signal?.aborted) break;
-    const scope = scopeOf(rule);
-    if (rule.type === 'threshold')
-      await finish(rule, scope, () => evaluateThresholdRule(context, rule, scope));
-    else if (rule.type === 'new_terms')
-      await finish(rule, scope, () => evaluateNewTermsRule(context, rule, scope));
-    else if (rule.type === 'sequence')
-      await finish(rule, scope, () => evaluateSequenceRule(context, rule, scope));
-  }
+  // The other rules are independent searches: a few at a time keep the cluster busy without flooding it.
+  const pending = rules.filter((rule) => rule.type !== 'query');
+  const worker = async (): Promise<void> => {
+    for (let rule = pending.shift(); rule && !options.signal?.aborted; rule = pending.shift()) {
+      const scope = scopeOf(rule);
+      if (rule.type === 'threshold')
+        await finish(rule, scope, () => evaluateThresholdRule(context, rule, scope));
+      else if (rule.type === 'new_terms')
+        await finish(rule, scope, () => evaluateNewTermsRule(context, rule, scope));
+      else if (rule.type === 'sequence')
+        await finish(rule, scope, () => evaluateSequenceRule(context, rule, scope));
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENT_RULES }, worker));
+  reports.sort(
+    (a, b) => rules.findIndex((r) => r.id === a.ruleId) - rules.findIndex((r) => r.id === b.ruleId),
+  );
+
   // Alerts first, searchable, then checkpoints: a crash in between only repeats work.
   if (reports.some((r) => r.written > 0)) await cluster.refresh(indices.alerts);
   if (live && evaluated.length > 0) await writeCheckpoints(cluster, indices.state, options.marker, evaluated);
