@@ -111,7 +111,7 @@ describe('the AN1608 scenario library', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('alerts raised by the attack scenarios');
     expect(out.stdout).toMatch(
-      /aws-user-created-then-key:\n( {2}▲ .*\n)* {2}▲ an1608-aws-user-created-then-credential \[high\] by ci-deployer → svc-backup-admin/
+      /aws-user-created-then-key:\n( {2}▲ .*\n)* {2}▲ an1608-aws-user-created-then-credential \[high\] by ci-deployer → svc-backup-admin/,
     );
     expect(out.stdout).toContain('T1136.003 Create Account: Cloud Account — proven');
     expect(out.stdout).toContain(`coverage report: ${join(reportDir, 'coverage.html')}`);
