@@ -83,7 +83,7 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
   const reports: RuleRunReport[] = [];
   const evaluated: { ruleId: string; through: number }[] = [];
 
-  const finish = async (rule: CompiledRule, scope: Scope, evaluate: () => Promise<Candidate[]>) => {
+  const runRule = async (rule: CompiledRule, scope: Scope, evaluate: () => Promise<Candidate[]>) => {
     const started = Date.now();
     const report: RuleRunReport = {
       ruleId: rule.id,
@@ -120,7 +120,7 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
       queryRules.map((rule) => ({ rule, scope: scopeOf(rule) })),
     ).catch((error: unknown) => error);
     for (const rule of queryRules)
-      await finish(rule, scopeOf(rule), async () => {
+      await runRule(rule, scopeOf(rule), async () => {
         if (!(found instanceof Map)) throw found;
         return found.get(rule.id) ?? [];
       });
@@ -131,11 +131,11 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
     for (let rule = pending.shift(); rule && !options.signal?.aborted; rule = pending.shift()) {
       const scope = scopeOf(rule);
       if (rule.type === 'threshold')
-        await finish(rule, scope, () => evaluateThresholdRule(context, rule, scope));
+        await runRule(rule, scope, () => evaluateThresholdRule(context, rule, scope));
       else if (rule.type === 'new_terms')
-        await finish(rule, scope, () => evaluateNewTermsRule(context, rule, scope));
+        await runRule(rule, scope, () => evaluateNewTermsRule(context, rule, scope));
       else if (rule.type === 'sequence')
-        await finish(rule, scope, () => evaluateSequenceRule(context, rule, scope));
+        await runRule(rule, scope, () => evaluateSequenceRule(context, rule, scope));
     }
   };
   await Promise.all(Array.from({ length: CONCURRENT_RULES }, worker));
@@ -144,7 +144,7 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
   );
 
   // Alerts first, searchable, then checkpoints: a crash in between only repeats work.
-  if (reports.some((r) => r.written > 0)) await cluster.refresh(indices.alerts);
+  if (reports.some((r) => r.written + r.activityUpdated > 0)) await cluster.refresh(indices.alerts);
   if (live && evaluated.length > 0) await writeCheckpoints(cluster, indices.state, options.marker, evaluated);
   return {
     rules: reports,

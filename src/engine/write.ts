@@ -20,8 +20,8 @@ export interface WriteOutcome {
 /**
  * Writes one rule's findings as alerts, exactly once: findings within the suppression span of an alert
  * already in the cluster (or earlier in this batch) are suppressed, the rest are created with deterministic
- * ids and create-only semantics, so a 409 means "already alerted". Refreshes before returning so the next
- * run's suppression check sees them — callers advance checkpoints only after this resolves.
+ * ids and create-only semantics, so a 409 means "already alerted". The caller refreshes the alerts index
+ * before it saves checkpoints, so the next run's suppression check sees them.
  */
 export async function writeAlerts(
   context: EvaluationContext & { alertsIndex: string; now: number },
