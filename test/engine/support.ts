@@ -11,7 +11,7 @@ import type {
   CompiledThresholdRule,
   Resource,
 } from '../../src/compile/types.js';
-import { deploy } from '../../src/deploy/index.js';
+import { DEFAULT_HISTORY_INDEX, deploy } from '../../src/deploy/index.js';
 import {
   engineIndices,
   runOnce,
@@ -126,5 +126,6 @@ export class EngineEnv {
   async cleanup(): Promise<void> {
     for (const index of [...Object.values(this.indices), this.events]) await this.cluster.deleteIndex(index);
     await this.cluster.deleteIndexTemplate(this.indices.alerts);
+    await this.cluster.deleteByQuery(DEFAULT_HISTORY_INDEX, { term: { deployment: this.name } });
   }
 }
