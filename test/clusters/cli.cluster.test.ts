@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findFreeHttpPort } from '../../src/providers/embedded/ports.js';
 import { isAlive } from '../../src/providers/embedded/process.js';
+import { dockerIsRunning } from '../../src/providers/testcontainers/index.js';
 import type { RecordedCluster } from '../../src/providers/state.js';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -14,6 +15,8 @@ const exists = (path: string) =>
     () => true,
     () => false,
   );
+
+const dockerAnswers = await dockerIsRunning();
 
 let stateDir: string;
 beforeAll(async () => {
@@ -137,6 +140,23 @@ describe('firedrill cluster up / status / down', () => {
     const down = await firedrill('cluster', 'down');
     expect(down).toMatchObject({ code: 0, stdout: `forgot the external cluster at ${url} (left running)\n` });
     expect((await fetch(url)).status).toBe(200);
+  });
+
+  it.skipIf(!dockerAnswers)('starts and stops a testcontainers cluster', async () => {
+    const port = await findFreeHttpPort(1);
+    const up = await firedrill('cluster', 'up', '--provider', 'testcontainers', '--port', String(port));
+    expect(up).toMatchObject({
+      code: 0,
+      stdout: `opensearch 2.19.1 (testcontainers, 1 node(s)) is up at http://localhost:${port}\n`,
+    });
+    expect((await recorded())?.containerId).toMatch(/^[0-9a-f]{64}$/);
+    expect((await firedrill('cluster', 'status')).stdout).toContain('green, 1 node(s)');
+    const down = await firedrill('cluster', 'down');
+    expect(down).toMatchObject({
+      code: 0,
+      stdout: `stopped the testcontainers cluster at http://localhost:${port}\n`,
+    });
+    await expect(fetch(`http://localhost:${port}`)).rejects.toThrow();
   });
 
   it('refuses what it cannot do with one line and exit 1', async () => {

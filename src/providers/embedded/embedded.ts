@@ -115,6 +115,8 @@ export class EmbeddedCluster implements ClusterProvider {
       (this.detached
         ? join(stateDir(), `embedded-${httpPort}`)
         : await mkdtemp(join(tmpdir(), 'firedrill-embedded-')));
+    // A detached start interrupted by Ctrl-C leaves its dir behind; its ports are free, so nothing uses it.
+    if (ownsDataDir && this.detached) await rm(dataDir, { recursive: true, force: true });
     await mkdir(dataDir, { recursive: true });
     const clusterName = this.clusterName ?? `firedrill-${httpPort}`;
     const args = [
