@@ -69,6 +69,17 @@ describe('scenario files', () => {
     );
   });
 
+  it('names the line of an event whose template does not exist when records are generated', async () => {
+    const { generateRecords } = await import('../replay/generate.js');
+    const file = write(
+      'tpl.yaml',
+      valid.replace('template: aws.iam.CreateUser', 'template: aws.iam.CreateUsr'),
+    );
+    expect(() => generateRecords(loadScenario(file), loadTemplates('scenarios/templates'))).toThrow(
+      `${file}:8: events.0.template: unknown template 'aws.iam.CreateUsr'`,
+    );
+  });
+
   it('parses offsets', () => {
     expect(parseOffset('+5m')).toBe(300_000);
     expect(parseOffset('-1d')).toBe(-86_400_000);

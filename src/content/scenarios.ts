@@ -70,6 +70,8 @@ export interface Scenario {
   };
   /** Where it came from (filled by the loader). */
   file: string;
+  /** Line of each event and identity in the file, for messages about them (filled by the loader). */
+  lines?: { events: (number | undefined)[]; identities: Record<string, number | undefined> };
 }
 
 const OFFSET = '^[+-]?\\d+(\\.\\d+)?(ms|s|m|h|d)$';
@@ -168,7 +170,7 @@ const scenarioSchema = {
   },
 } as const;
 
-const validateScenario = compileSchema<Omit<Scenario, 'file'>>(scenarioSchema);
+const validateScenario = compileSchema<Omit<Scenario, 'file' | 'lines'>>(scenarioSchema);
 
 /** Parses a duration like `+5m`, `90s`, `-1d` into milliseconds. */
 export function parseOffset(text: string): number {
@@ -182,6 +184,12 @@ export function parseOffset(text: string): number {
 export function loadScenario(file: string): Scenario {
   const { value, source } = loadValidated(file, validateScenario);
   const scenario = { ...value, seed: String(value.seed ?? value.name), file: resolve(file) } as Scenario;
+  scenario.lines = {
+    events: scenario.events.map((_e, i) => source.lineOf(['events', i])),
+    identities: Object.fromEntries(
+      Object.keys(scenario.identities).map((k) => [k, source.lineOf(['identities', k])]),
+    ),
+  };
   const problems = crossCheck(scenario, source);
   if (problems.length) throw new ContentErrors(problems);
   return scenario;

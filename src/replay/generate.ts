@@ -30,7 +30,7 @@ export function generateRecords(scenario: Scenario, templates: TemplateLibrary):
       throw new ContentError(
         scenario.file,
         `unknown template '${event.template}'`,
-        undefined,
+        scenario.lines?.events[index],
         `events.${index}.template`,
       );
     const identity = scenario.identities[event.actor];
@@ -39,7 +39,7 @@ export function generateRecords(scenario: Scenario, templates: TemplateLibrary):
       throw new ContentError(
         scenario.file,
         `unknown identity template '${identity?.template ?? event.actor}'`,
-        undefined,
+        scenario.lines?.identities[event.actor],
         `identities.${event.actor}.template`,
       );
     const every = event.every ? parseOffset(event.every) : 1000;
@@ -60,7 +60,7 @@ export function generateRecords(scenario: Scenario, templates: TemplateLibrary):
         throw new ContentError(
           scenario.file,
           `${identity.template}: ${(error as Error).message}`,
-          undefined,
+          scenario.lines?.identities[event.actor],
           `identities.${event.actor}`,
         );
       }
@@ -72,7 +72,7 @@ export function generateRecords(scenario: Scenario, templates: TemplateLibrary):
         throw new ContentError(
           scenario.file,
           `${event.template}: ${(error as Error).message}`,
-          undefined,
+          scenario.lines?.events[index],
           `events.${index}`,
         );
       }
