@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRun } from '../../test/harness/fixtures/sample-run.js';
 import { computeCoverage } from './coverage.js';
 import { htmlReport } from './html.js';
+import { junitReport } from './junit.js';
 
 /** Runs in the page; the project has no DOM typings, so reach getComputedStyle through globalThis. */
 const backgroundOf = (el: unknown): string =>
@@ -74,5 +75,28 @@ describe.skipIf(!available)(`HTML report in headless Chromium${available ? '' : 
       expect.stringContaining('+5s ALERT rule-proven'),
     ]);
     expect(requests.filter((u) => !u.startsWith('about:') && !u.startsWith('data:'))).toEqual([]);
+  });
+
+  it('parses the JUnit XML as well-formed XML, control characters and all', async () => {
+    const run = sampleRun();
+    run.scenarios[1]!.failures.push('bad \u0001 byte & <tag> "quoted"');
+    const page = await browser.newPage();
+    const parsed = await page.evaluate((text) => {
+      const doc = new (globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, m: string): XmlDoc } }).DOMParser().parseFromString(
+        text,
+        'application/xml',
+      );
+      type XmlDoc = { getElementsByTagName(n: string): { length: number; item(i: number): { textContent: string | null } | null } };
+      return {
+        errors: doc.getElementsByTagName('parsererror').length,
+        cases: doc.getElementsByTagName('testcase').length,
+        failure: doc.getElementsByTagName('failure').item(0)?.textContent ?? '',
+      };
+    }, junitReport(run));
+    expect(parsed).toEqual({
+      errors: 0,
+      cases: 3,
+      failure: 'rule-failing: expected 1 alert, got 0 <none>\nbad  byte & <tag> "quoted"',
+    });
   });
 });
