@@ -31,18 +31,20 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-/** Provider event ids made unique to this run: ids are create-only, and other tests ingest the same examples. */
-function uniqueIds(record: unknown): unknown {
-  const r = structuredClone(record) as Record<string, unknown> & { properties?: Record<string, unknown> };
-  for (const key of ['eventID', 'insertId', 'id', 'correlationId'])
-    if (typeof r[key] === 'string') r[key] = `${r[key]}-${run}`;
-  if (r.properties && typeof r.properties.id === 'string') r.properties.id = `${r.properties.id}-${run}`;
-  return r;
+/** Provider event ids made unique to one case: ids are create-only, and other cases and tests ingest the same records. */
+function uniqueIds(suffix: string): (record: unknown) => unknown {
+  return (record) => {
+    const r = structuredClone(record) as Record<string, unknown> & { properties?: Record<string, unknown> };
+    for (const key of ['eventID', 'insertId', 'id', 'correlationId'])
+      if (typeof r[key] === 'string') r[key] = `${r[key]}-${suffix}`;
+    if (r.properties && typeof r.properties.id === 'string') r.properties.id = `${r.properties.id}-${suffix}`;
+    return r;
+  };
 }
 
 async function ingest(records: Record<string, unknown>[], marker: string, ruleId: string): Promise<void> {
   const raw = records.map((value, i) => ({ text: JSON.stringify(value), value, file: ruleId, line: i + 1 }));
-  const summary = await ingestRecords(cluster, raw, { marker, transform: uniqueIds, refresh: true });
+  const summary = await ingestRecords(cluster, raw, { marker, transform: uniqueIds(marker), refresh: true });
   expect(summary.failures, 'dead letters').toEqual([]);
   expect(summary.indexed).toBe(records.length);
 }
@@ -95,4 +97,24 @@ describe.each(examples.map((e) => [e.ruleId, e] as const))('%s', (ruleId, cases)
       expect(alerts.map((a) => a.firedrill.alert.group)).toEqual([]);
     },
   );
+});
+
+describe('replaying the same records twice', () => {
+  it('alerts once: duplicate deliveries are rejected at ingest and re-evaluation writes nothing new', async () => {
+    const ruleId = 'an1608-aws-user-created-then-credential';
+    const positive = examples.find((e) => e.ruleId === ruleId)!.positive[0]!;
+    const { marker, from, to } = await ingestCase(ruleId, 'replay', positive);
+    await runOnce(cluster, { rules: ruleId, marker, from, to });
+    const raw = positive.events.map((value, i) => ({
+      text: JSON.stringify(value),
+      value,
+      file: ruleId,
+      line: i + 1,
+    }));
+    const again = await ingestRecords(cluster, raw, { marker, transform: uniqueIds(marker), refresh: true });
+    expect(again).toMatchObject({ indexed: 0, duplicates: positive.events.length });
+    const rerun = await runOnce(cluster, { rules: ruleId, marker, from, to });
+    expect(rerun.alerts).toBe(0);
+    expect(await listAlerts(cluster, { rule: ruleId, marker })).toHaveLength(1);
+  });
 });
