@@ -43,7 +43,6 @@ export class ScenarioHarness {
   private timeoutMs = 15_000;
   private keep = false;
   private concurrency = 3;
-  private now: () => number = Date.now;
   private listener?: (result: ScenarioResult, index: number, total: number) => void;
 
   constructor(private readonly cluster: Cluster) {}
@@ -82,18 +81,13 @@ export class ScenarioHarness {
     return this;
   }
 
-  withClock(now: () => number): this {
-    this.now = now;
-    return this;
-  }
-
   onScenario(listener: (result: ScenarioResult, index: number, total: number) => void): this {
     this.listener = listener;
     return this;
   }
 
   async run(scenarios: Scenario[]): Promise<RunResult> {
-    const started = this.now();
+    const started = Date.now();
     this.rules ??= await loadDeployedRules(this.cluster, ENGINE_INDICES.rules);
     const results: ScenarioResult[] = new Array(scenarios.length);
     let next = 0;
@@ -109,7 +103,7 @@ export class ScenarioHarness {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, scenarios.length) }, worker));
     return {
       startedAt: new Date(started).toISOString(),
-      durationMs: this.now() - started,
+      durationMs: Date.now() - started,
       cluster: {
         engine: this.cluster.info.engine,
         version: this.cluster.info.version,
@@ -122,7 +116,7 @@ export class ScenarioHarness {
   }
 
   async runScenario(scenario: Scenario): Promise<ScenarioResult> {
-    const started = this.now();
+    const started = Date.now();
     this.rules ??= await loadDeployedRules(this.cluster, ENGINE_INDICES.rules);
     const marker = newMarker(scenario.name);
     const base: Omit<ScenarioResult, 'passed' | 'failures' | 'durationMs' | 'expectations'> = {
@@ -143,7 +137,7 @@ export class ScenarioHarness {
       await this.removeStaleCopies(inputs);
       const span = await timeSpan(inputs, scenario.raw?.source);
       if (span.latest === undefined) throw new Error('the scenario has no events with a readable time');
-      const shiftTo = span.latest + Math.floor((this.now() - 60_000 - span.latest) / WEEK) * WEEK;
+      const shiftTo = span.latest + Math.floor((Date.now() - 60_000 - span.latest) / WEEK) * WEEK;
       const replayed = await replay(this.cluster, inputs, {
         marker,
         shiftTo,
@@ -190,7 +184,7 @@ export class ScenarioHarness {
       expectations,
       passed: failures.length === 0,
       failures,
-      durationMs: this.now() - started,
+      durationMs: Date.now() - started,
     };
   }
 
@@ -230,14 +224,14 @@ export class ScenarioHarness {
     ingest: IngestCounts,
     deployed: Set<string>,
   ): Promise<ExpectationResult[]> {
-    const deadline = this.now() + this.timeoutMs;
+    const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const alerts = await observedAlerts(this.cluster, marker);
       const results = checkExpectations(scenario, alerts, ingest, deployed);
       const waiting = scenario.expect.must_fire.some(
         (w) => deployed.has(w.rule) && alerts.filter((a) => a.rule === w.rule).length < (w.count ?? 1),
       );
-      if (!waiting || this.now() >= deadline) return results;
+      if (!waiting || Date.now() >= deadline) return results;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
