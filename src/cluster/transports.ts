@@ -19,6 +19,31 @@ function toQuery(query: RequestParams['query']): Record<string, string> | undefi
   return Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
 }
 
+interface ClientRequest {
+  method: string;
+  path: string;
+  querystring?: Record<string, string>;
+  body?: never;
+  bulkBody?: Record<string, unknown>[];
+}
+
+/** Both official clients take the same request shape; only their call options differ. */
+async function send<T>(
+  p: RequestParams,
+  call: (params: ClientRequest, ignore: number[]) => Promise<{ statusCode?: number | null; body: unknown }>,
+): Promise<RawResponse<T>> {
+  const res = await call(
+    {
+      method: p.method,
+      path: p.path,
+      querystring: toQuery(p.query),
+      ...(p.ndjson ? { bulkBody: p.ndjson as Record<string, unknown>[] } : { body: p.body as never }),
+    },
+    EVERY_ERROR_STATUS,
+  );
+  return { status: res.statusCode ?? 0, body: res.body as T };
+}
+
 function openSearchTransport(options: ConnectOptions): Transport {
   const client = new OpenSearchClient({
     node: options.target,
@@ -30,18 +55,7 @@ function openSearchTransport(options: ConnectOptions): Transport {
   });
   return {
     engine: 'opensearch',
-    async request<T>(p: RequestParams): Promise<RawResponse<T>> {
-      const res = await client.transport.request(
-        {
-          method: p.method,
-          path: p.path,
-          querystring: toQuery(p.query),
-          ...(p.ndjson ? { bulkBody: p.ndjson as Record<string, unknown>[] } : { body: p.body as never }),
-        },
-        { ignore: EVERY_ERROR_STATUS },
-      );
-      return { status: res.statusCode ?? 0, body: res.body as T };
-    },
+    request: (p) => send(p, (params, ignore) => client.transport.request(params, { ignore })),
     close: () => client.close(),
   };
 }
@@ -60,18 +74,7 @@ function elasticsearchTransport(options: ConnectOptions): Transport {
   });
   return {
     engine: 'elasticsearch',
-    async request<T>(p: RequestParams): Promise<RawResponse<T>> {
-      const res = await client.transport.request(
-        {
-          method: p.method,
-          path: p.path,
-          querystring: toQuery(p.query),
-          ...(p.ndjson ? { bulkBody: p.ndjson as Record<string, unknown>[] } : { body: p.body as never }),
-        },
-        { ignore: EVERY_ERROR_STATUS, meta: true },
-      );
-      return { status: res.statusCode ?? 0, body: res.body as T };
-    },
+    request: (p) => send(p, (params, ignore) => client.transport.request(params, { ignore, meta: true })),
     close: () => client.close(),
   };
 }
