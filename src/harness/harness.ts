@@ -212,9 +212,12 @@ export class ScenarioHarness {
       if (id) ids.push(id);
     }
     if (!ids.length) return;
-    await this.cluster.deleteByQuery(REPLAY_INDICES, {
+    const stale = {
       bool: { filter: [{ terms: { 'event.id': ids } }, { exists: { field: 'firedrill.marker' } }] },
-    });
+    };
+    // Counting first spares the usual case a delete-by-query and its refresh of every logs index.
+    if (await this.cluster.count(REPLAY_INDICES, stale))
+      await this.cluster.deleteByQuery(REPLAY_INDICES, stale);
   }
 
   /** Alerts only ever appear, so: poll until every must_fire holds (or time runs out), then judge once. */
