@@ -7,6 +7,7 @@ import { loadScenario } from '../../src/content/scenarios.js';
 import { deployPack } from '../../src/harness/deploy-pack.js';
 import { drill } from '../../src/harness/drill.js';
 import { ScenarioHarness } from '../../src/harness/harness.js';
+import { cleanup } from '../../src/replay/replay.js';
 import { computeCoverage } from '../../src/reports/coverage.js';
 import { connectTestCluster } from '../setup/connect.js';
 import { firedrill } from './cli.js';
@@ -66,6 +67,17 @@ describe('the AN1608 scenario library', () => {
     };
     expect(json.scenarios).toHaveLength(run.scenarios.length);
     expect(json.coverage).toEqual(JSON.parse(JSON.stringify(coverage)));
+  });
+
+  it('removes the copies a crashed run left behind, so the next run is not all duplicates', async () => {
+    const scenario = loadScenario('scenarios/an1608/aws-root-creates-user.yaml');
+    const crashed = await new ScenarioHarness(cluster).withKeep().runScenario(scenario);
+    expect(crashed.passed).toBe(true);
+    const next = await new ScenarioHarness(cluster).runScenario(scenario);
+    expect(next.ingest).toMatchObject({ read: 2, indexed: 2, duplicates: 0 });
+    expect(next.passed).toBe(true);
+    expect(await cluster.count('logs-*', { term: { 'firedrill.marker': crashed.marker } })).toBe(0);
+    await cleanup(cluster, crashed.marker); // its alerts
   });
 
   it('stops the whole run with one error when the cluster cannot ingest', async () => {
