@@ -63,19 +63,25 @@ export async function evaluateQueryRules(
   return out;
 }
 
-/** One candidate per matching event, or per group and suppression bucket when the rule groups. */
-function candidatesOf(rule: CompiledQueryRule, events: EventHit[]): Candidate[] {
-  if (rule.groupBy.length === 0)
-    return events.map((event) => ({
-      rule,
-      group: { _index: event.index, _id: event.id },
-      anchor: event.time,
-      events: [event],
-    }));
+/**
+ * One candidate per matching event, or per group and suppression bucket when the rule groups.
+ * An event lacking a group-by field alerts on its own: suppression must never hide a match.
+ */
+export function candidatesOf(rule: CompiledQueryRule, events: EventHit[]): Candidate[] {
+  const alone = (event: EventHit): Candidate => ({
+    rule,
+    group: { _index: event.index, _id: event.id },
+    anchor: event.time,
+    events: [event],
+  });
+  if (rule.groupBy.length === 0) return events.map(alone);
   const buckets = new Map<string, Candidate>();
   for (const event of events.sort((a, b) => a.time - b.time)) {
     const group = groupOf(event, rule.groupBy);
-    if (!group) continue;
+    if (!group) {
+      buckets.set(JSON.stringify([event.index, event.id]), alone(event));
+      continue;
+    }
     const bucket = rule.suppressionMs > 0 ? Math.floor(event.time / rule.suppressionMs) : event.time;
     const key = JSON.stringify([group, bucket]);
     const existing = buckets.get(key);
