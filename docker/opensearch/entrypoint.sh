@@ -23,5 +23,6 @@ YML
 done
 
 # shellcheck disable=SC2086 # FIREDRILL_JAVA_OPTS holds several JVM options.
-exec java $FIREDRILL_JAVA_OPTS -cp '/opt/firedrill/lib/*' org.codelibs.opensearch.runner.OpenSearchRunner \
-  -basePath "$home" -numOfNode "$nodes" -baseHttpPort 9199 -clusterName "$FIREDRILL_CLUSTER_NAME"
+# The launcher gives every node the ingest role and pins ports: HTTP 9200.., transport 9300...
+exec java $FIREDRILL_JAVA_OPTS -cp '/opt/firedrill/lib/*:/opt/firedrill/classes' FiredrillLauncher \
+  --base-path "$home" --nodes "$nodes" --http-port 9200 --transport-port 9300 --cluster-name "$FIREDRILL_CLUSTER_NAME"
