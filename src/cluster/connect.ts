@@ -63,9 +63,9 @@ export function detectEngine(root: RootInfo): Engine {
  */
 export async function connect(options: ConnectOptions): Promise<Cluster> {
   if (options.insecure)
-    process.emitWarning(`TLS verification is disabled for ${options.target} (--insecure)`, {
-      code: 'FIREDRILL_INSECURE',
-    });
+    process.stderr.write(
+      `firedrill: warning: TLS verification is disabled for ${options.target} (--insecure)\n`,
+    );
   // Any client can read `GET /`; the OpenSearch one does no product check, so it probes both engines.
   const probe = createTransport('opensearch', options);
   let root: RootInfo;
