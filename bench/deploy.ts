@@ -10,25 +10,13 @@ import { compileAll } from '../src/compile/index.js';
 import type { Resource } from '../src/compile/types.js';
 import { deploy, rollback } from '../src/deploy/index.js';
 import { describeError } from '../src/errors.js';
-import { EmbeddedCluster } from '../src/providers/embedded/index.js';
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  goal?: string;
-}
+import { onBenchCluster } from './lib/target.js';
+import type { BenchRow } from './run.js';
 
 const NOOP_RUNS = 5;
 
-export async function benchDeploy(target = process.env.FIREDRILL_BENCH_TARGET): Promise<BenchRow[]> {
-  if (target) return measure(target);
-  const started = await new EmbeddedCluster().start();
-  try {
-    return await measure(started.url);
-  } finally {
-    await started.stop();
-  }
+export function benchDeploy(target = process.env.FIREDRILL_BENCH_TARGET): Promise<BenchRow[]> {
+  return onBenchCluster(measure, target);
 }
 
 async function measure(target: string): Promise<BenchRow[]> {

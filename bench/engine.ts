@@ -18,28 +18,16 @@ import { deploy } from '../src/deploy/index.js';
 import { DetectionEngine, engineIndices, runOnce } from '../src/engine/index.js';
 import { describeError } from '../src/errors.js';
 import { readRecords } from '../src/ingest/index.js';
-import { EmbeddedCluster } from '../src/providers/embedded/index.js';
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  goal?: string;
-}
+import { onBenchCluster } from './lib/target.js';
+import type { BenchRow } from './run.js';
 
 const RULES = 100;
 const EVENTS = 5_000;
 const BATCH = 500;
 const LATENCY_SAMPLES = 20;
 
-export async function benchEngine(target = process.env.FIREDRILL_BENCH_TARGET): Promise<BenchRow[]> {
-  if (target) return measure(target);
-  const started = await new EmbeddedCluster().start();
-  try {
-    return await measure(started.url);
-  } finally {
-    await started.stop();
-  }
+export function benchEngine(target = process.env.FIREDRILL_BENCH_TARGET): Promise<BenchRow[]> {
+  return onBenchCluster(measure, target);
 }
 
 async function measure(target: string): Promise<BenchRow[]> {

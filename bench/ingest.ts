@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { connect, type Cluster } from '../src/cluster/index.js';
 import { describeError } from '../src/errors.js';
 import { ingestRecords, readRecords, type IngestSummary, type RawRecord } from '../src/ingest/index.js';
-import { EmbeddedCluster } from '../src/providers/embedded/index.js';
 import { installPipelines } from '../test/pipelines/install.js';
+import { onBenchCluster } from './lib/target.js';
 import type { BenchRow } from './run.js';
 
 const EVENTS = 10_000;
@@ -21,14 +21,8 @@ const EVENT_INDEX = 'logs-aws.cloudtrail-default';
 /** The 120 KB policy sample would dominate both sides; real CloudTrail events are mostly 1–3 KB. */
 const TYPICAL_BYTES = 20_000;
 
-export async function benchIngest(target = process.env.FIREDRILL_BENCH_TARGET): Promise<BenchRow[]> {
-  if (target) return measure(target);
-  const started = await new EmbeddedCluster().start();
-  try {
-    return await measure(started.url);
-  } finally {
-    await started.stop();
-  }
+export function benchIngest(target = process.env.FIREDRILL_BENCH_TARGET): Promise<BenchRow[]> {
+  return onBenchCluster(measure, target);
 }
 
 async function measure(target: string): Promise<BenchRow[]> {
