@@ -1,4 +1,4 @@
-import { providerFor, recordCluster } from '../providers/index.js';
+import { providerFor, recordStartedCluster } from '../providers/index.js';
 
 /** Use a running cluster by URL, or start one with a provider. */
 export type ClusterChoice = { target: string } | { provider: 'embedded' | 'testcontainers' };
@@ -13,17 +13,6 @@ export async function startCluster(
 ): Promise<{ url: string; started: boolean; stop(): Promise<void> }> {
   if ('target' in choice) return { url: choice.target, started: false, stop: async () => {} };
   const started = await providerFor(choice.provider, { detached: options.keep ?? false }).start();
-  if (options.keep)
-    await recordCluster({
-      url: started.url,
-      provider: started.provider,
-      engine: started.engine,
-      version: started.version,
-      nodes: started.nodes,
-      pid: started.pid,
-      containerId: started.containerId,
-      dataDir: started.dataDir,
-      startedAt: new Date().toISOString(),
-    });
+  if (options.keep) await recordStartedCluster(started);
   return { url: started.url, started: true, stop: () => started.stop() };
 }

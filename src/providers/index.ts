@@ -5,7 +5,13 @@ import type { ClusterProvider, ProviderName } from './types.js';
 
 export { EmbeddedCluster, stopEmbeddedCluster } from './embedded/index.js';
 export { ExternalCluster } from './external/index.js';
-export { forgetRecordedCluster, readRecordedCluster, recordCluster, type RecordedCluster } from './state.js';
+export {
+  forgetRecordedCluster,
+  readRecordedCluster,
+  recordCluster,
+  recordStartedCluster,
+  type RecordedCluster,
+} from './state.js';
 export type { ClusterProvider, ProviderName, StartedCluster } from './types.js';
 
 export const PROVIDERS: readonly ProviderName[] = ['embedded', 'testcontainers', 'external'];

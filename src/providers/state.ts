@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { StartedCluster } from './types.js';
 
 /** What `firedrill cluster up` records so later commands find the cluster without `--target`. */
 export interface RecordedCluster {
@@ -33,6 +34,23 @@ export async function readRecordedCluster(): Promise<RecordedCluster | undefined
 export async function recordCluster(cluster: RecordedCluster): Promise<void> {
   await mkdir(stateDir(), { recursive: true });
   await writeFile(clusterFile(), `${JSON.stringify(cluster, null, 2)}\n`);
+}
+
+/** Records a freshly started cluster as the one later commands use; returns the record. */
+export async function recordStartedCluster(started: StartedCluster): Promise<RecordedCluster> {
+  const record: RecordedCluster = {
+    url: started.url,
+    provider: started.provider,
+    engine: started.engine,
+    version: started.version,
+    nodes: started.nodes,
+    pid: started.pid,
+    containerId: started.containerId,
+    dataDir: started.dataDir,
+    startedAt: new Date().toISOString(),
+  };
+  await recordCluster(record);
+  return record;
 }
 
 export async function forgetRecordedCluster(): Promise<void> {

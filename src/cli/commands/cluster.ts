@@ -6,7 +6,7 @@ import {
   PROVIDERS,
   providerFor,
   readRecordedCluster,
-  recordCluster,
+  recordStartedCluster,
   stopEmbeddedCluster,
   type RecordedCluster,
 } from '../../providers/index.js';
@@ -67,18 +67,7 @@ function upCommand(): Command {
         });
         process.stderr.write(`starting ${options.engine} with the ${options.provider} provider…\n`);
         const started = await provider.start();
-        const record: RecordedCluster = {
-          url: started.url,
-          provider: started.provider,
-          engine: started.engine,
-          version: started.version,
-          nodes: started.nodes,
-          pid: started.pid,
-          containerId: started.containerId,
-          dataDir: started.dataDir,
-          startedAt: new Date().toISOString(),
-        };
-        await recordCluster(record);
+        const record = await recordStartedCluster(started);
         process.stdout.write(
           options.json
             ? `${JSON.stringify(record, null, 2)}\n`
