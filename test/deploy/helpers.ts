@@ -1,4 +1,6 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Cluster } from '../../src/cluster/index.js';
+import { connectTestCluster, uniqueName } from '../setup/connect.js';
 
 type Meta = { firedrill_hash?: string } | undefined;
 
@@ -40,4 +42,35 @@ export async function cleanup(cluster: Cluster, prefix: string): Promise<void> {
   await cluster.deleteByQuery('firedrill-deployments', {
     bool: { should: [{ term: { deployment: prefix } }, { prefix: { deployment: `${prefix}-` } }] },
   });
+}
+
+/**
+ * Hooks for a deploy test file: one connection for the file, a fresh resource-name prefix (and zeroed
+ * request counters) for every test, and every prefix's resources removed at the end.
+ */
+export function deployTestContext(prefixBase: string): {
+  cluster: Cluster;
+  prefix: string;
+  /** Removes another prefix's resources at the end too. */
+  track(prefix: string): void;
+} {
+  const created: string[] = [];
+  const context = {
+    cluster: undefined as unknown as Cluster,
+    prefix: '',
+    track: (prefix: string) => void created.push(prefix),
+  };
+  beforeAll(async () => {
+    context.cluster = await connectTestCluster();
+  });
+  afterAll(async () => {
+    for (const prefix of created) await cleanup(context.cluster, prefix);
+    await context.cluster.close();
+  });
+  beforeEach(() => {
+    context.prefix = uniqueName(prefixBase);
+    created.push(context.prefix);
+    context.cluster.resetStats();
+  });
+  return context;
 }

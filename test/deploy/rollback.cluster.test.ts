@@ -1,48 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Cluster } from '../../src/cluster/index.js';
+import { describe, expect, it } from 'vitest';
 import { deploy, deployHistory, rollback } from '../../src/deploy/index.js';
-import { connectTestCluster, uniqueName } from '../setup/connect.js';
 import { contentSet, rule, withBody } from './fixtures.js';
-import { cleanup, liveHashes } from './helpers.js';
+import { deployTestContext, liveHashes } from './helpers.js';
 
-let cluster: Cluster;
-let prefix: string;
-const created: string[] = [];
-
-beforeAll(async () => {
-  cluster = await connectTestCluster();
-});
-afterAll(async () => {
-  for (const p of created) await cleanup(cluster, p);
-  await cluster.close();
-});
-beforeEach(() => {
-  prefix = uniqueName('rb');
-  created.push(prefix);
-});
+const ctx = deployTestContext('rb');
 
 describe('rollback', () => {
   it('restores the previous version: changed bodies back, added resources deleted, removed ones recreated', async () => {
-    const v1 = contentSet(prefix);
-    await deploy(cluster, v1, { deployment: prefix });
-    const v1Hashes = await liveHashes(cluster, prefix);
+    const v1 = contentSet(ctx.prefix);
+    await deploy(ctx.cluster, v1, { deployment: ctx.prefix });
+    const v1Hashes = await liveHashes(ctx.cluster, ctx.prefix);
     const v2 = [
-      ...withBody(v1, `${prefix}-router`, {
+      ...withBody(v1, `${ctx.prefix}-router`, {
         processors: [{ set: { field: 'event.kind', value: 'alert' } }],
-      }).filter((r) => r.id !== `${prefix}-key-created`),
-      { kind: 'pipeline' as const, id: `${prefix}-gcp`, body: { processors: [] } },
-      rule(prefix, 'role-created', 'CreateRole'),
+      }).filter((r) => r.id !== `${ctx.prefix}-key-created`),
+      { kind: 'pipeline' as const, id: `${ctx.prefix}-gcp`, body: { processors: [] } },
+      rule(ctx.prefix, 'role-created', 'CreateRole'),
     ];
-    await deploy(cluster, v2, { deployment: prefix, prune: true });
-    expect(await liveHashes(cluster, prefix)).not.toEqual(v1Hashes);
+    await deploy(ctx.cluster, v2, { deployment: ctx.prefix, prune: true });
+    expect(await liveHashes(ctx.cluster, ctx.prefix)).not.toEqual(v1Hashes);
 
-    const result = await rollback(cluster, { deployment: prefix });
+    const result = await rollback(ctx.cluster, { deployment: ctx.prefix });
 
     expect(result.version).toBe(3);
     expect(result.plan.counts).toMatchObject({ create: 1, update: 1, delete: 2 });
-    expect(await liveHashes(cluster, prefix)).toEqual(v1Hashes);
-    expect(await cluster.getPipeline(`${prefix}-gcp`)).toBeUndefined();
-    const history = await deployHistory(cluster, { deployment: prefix });
+    expect(await liveHashes(ctx.cluster, ctx.prefix)).toEqual(v1Hashes);
+    expect(await ctx.cluster.getPipeline(`${ctx.prefix}-gcp`)).toBeUndefined();
+    const history = await deployHistory(ctx.cluster, { deployment: ctx.prefix });
     expect(history.map((h) => [h.version, h.action, h.rolled_back_to])).toEqual([
       [3, 'rollback', 1],
       [2, 'deploy', undefined],
@@ -52,34 +36,34 @@ describe('rollback', () => {
   });
 
   it('rolls forward to a named version, and a rollback to the current content writes nothing', async () => {
-    const v1 = contentSet(prefix);
-    await deploy(cluster, v1, { deployment: prefix });
-    const v2 = withBody(v1, `${prefix}-aws`, {
+    const v1 = contentSet(ctx.prefix);
+    await deploy(ctx.cluster, v1, { deployment: ctx.prefix });
+    const v2 = withBody(v1, `${ctx.prefix}-aws`, {
       processors: [{ set: { field: 'cloud.provider', value: 'x' } }],
     });
-    await deploy(cluster, v2, { deployment: prefix });
-    const v2Hashes = await liveHashes(cluster, prefix);
-    await rollback(cluster, { deployment: prefix });
+    await deploy(ctx.cluster, v2, { deployment: ctx.prefix });
+    const v2Hashes = await liveHashes(ctx.cluster, ctx.prefix);
+    await rollback(ctx.cluster, { deployment: ctx.prefix });
 
-    await rollback(cluster, { deployment: prefix, to: 2 });
-    expect(await liveHashes(cluster, prefix)).toEqual(v2Hashes);
+    await rollback(ctx.cluster, { deployment: ctx.prefix, to: 2 });
+    expect(await liveHashes(ctx.cluster, ctx.prefix)).toEqual(v2Hashes);
 
-    cluster.resetStats();
-    const again = await rollback(cluster, { deployment: prefix, to: 2 });
+    ctx.cluster.resetStats();
+    const again = await rollback(ctx.cluster, { deployment: ctx.prefix, to: 2 });
     expect(again.version).toBeUndefined();
-    expect(cluster.stats.writes).toBe(0);
+    expect(ctx.cluster.stats.writes).toBe(0);
   });
 
   it('explains when there is nothing to roll back to', async () => {
-    await expect(rollback(cluster, { deployment: prefix })).rejects.toThrow(
-      `deployment '${prefix}' has never been deployed to ${cluster.info.url}`,
+    await expect(rollback(ctx.cluster, { deployment: ctx.prefix })).rejects.toThrow(
+      `deployment '${ctx.prefix}' has never been deployed to ${ctx.cluster.info.url}`,
     );
-    await deploy(cluster, contentSet(prefix), { deployment: prefix });
-    await expect(rollback(cluster, { deployment: prefix })).rejects.toThrow(
-      `deployment '${prefix}' has no version before 1`,
+    await deploy(ctx.cluster, contentSet(ctx.prefix), { deployment: ctx.prefix });
+    await expect(rollback(ctx.cluster, { deployment: ctx.prefix })).rejects.toThrow(
+      `deployment '${ctx.prefix}' has no version before 1`,
     );
-    await expect(rollback(cluster, { deployment: prefix, to: 7 })).rejects.toThrow(
-      `deployment '${prefix}' is at version 1; there is no version 7`,
+    await expect(rollback(ctx.cluster, { deployment: ctx.prefix, to: 7 })).rejects.toThrow(
+      `deployment '${ctx.prefix}' is at version 1; there is no version 7`,
     );
   });
 });
