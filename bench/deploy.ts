@@ -10,7 +10,7 @@ import { compileAll } from '../src/compile/index.js';
 import type { Resource } from '../src/compile/types.js';
 import { deploy, rollback } from '../src/deploy/index.js';
 import { describeError } from '../src/errors.js';
-import { onBenchCluster } from './lib/target.js';
+import { onBenchCluster, removeNamespace } from './lib/target.js';
 import type { BenchRow } from './run.js';
 
 const NOOP_RUNS = 5;
@@ -76,17 +76,6 @@ function withOnePipelineChanged(resources: Resource[]): Resource[] {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function removeNamespace(cluster: Cluster, namespace: string): Promise<void> {
-  const pattern = `${namespace}-*`;
-  for (const id of Object.keys(await cluster.getIndexTemplates(pattern)))
-    await cluster.deleteIndexTemplate(id);
-  for (const id of Object.keys(await cluster.getComponentTemplates(pattern)))
-    await cluster.deleteComponentTemplate(id);
-  for (const id of Object.keys(await cluster.getPipelines(pattern))) await cluster.deletePipeline(id);
-  await cluster.deleteIndex(pattern);
-  await cluster.deleteByQuery('firedrill-deployments', { term: { deployment: namespace } });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -18,7 +18,7 @@ import { deploy } from '../src/deploy/index.js';
 import { DetectionEngine, engineIndices, runOnce } from '../src/engine/index.js';
 import { describeError } from '../src/errors.js';
 import { readRecords } from '../src/ingest/index.js';
-import { onBenchCluster } from './lib/target.js';
+import { onBenchCluster, removeNamespace } from './lib/target.js';
 import type { BenchRow } from './run.js';
 
 const RULES = 100;
@@ -189,17 +189,6 @@ function percentile(values: number[], p: number): number {
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
-}
-
-async function removeNamespace(cluster: Cluster, namespace: string): Promise<void> {
-  const pattern = `${namespace}-*`;
-  for (const id of Object.keys(await cluster.getIndexTemplates(pattern)))
-    await cluster.deleteIndexTemplate(id);
-  for (const id of Object.keys(await cluster.getComponentTemplates(pattern)))
-    await cluster.deleteComponentTemplate(id);
-  for (const id of Object.keys(await cluster.getPipelines(pattern))) await cluster.deletePipeline(id);
-  await cluster.deleteIndex(pattern);
-  await cluster.deleteByQuery('firedrill-deployments', { term: { deployment: namespace } });
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
