@@ -42,11 +42,11 @@ function exited(
   );
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function until(condition: () => Promise<boolean>, timeoutMs = 60_000, pollMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 
@@ -87,12 +87,20 @@ describe('firedrill detect as a process: crash and restart lose nothing and dupl
   });
 
   const alertCount = () => cluster.count(env.indices.alerts);
+  const alertsIndexed = async () => {
+    const res = await cluster.request<{ _all?: { primaries?: { indexing?: { index_total?: number } } } }>({
+      method: 'GET',
+      path: `/${env.indices.alerts}/_stats/indexing`,
+    });
+    return res.status === 200 ? (res.body._all?.primaries?.indexing?.index_total ?? 0) : 0;
+  };
 
   it('SIGKILL between writing alerts and saving checkpoints, then restart: every alert exactly once', async () => {
     const child = detect(env, ['--interval', '1s']);
     const exit = exited(child);
-    // The alerts index appears with the first write; until its shard is up, counting it fails.
-    await until(async () => (await alertCount().catch(() => 0)) > 0);
+    // Kill as soon as the first alerts are indexed: indexing stats see them before any refresh, so
+    // the kill lands while the run is still writing, long before it saves checkpoints.
+    await until(async () => (await alertsIndexed()) > 0, 60_000, 5);
     child.kill('SIGKILL');
     const killed = await exit;
     expect(killed.signal).toBe('SIGKILL');
