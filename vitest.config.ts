@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // real cluster that test/setup/cluster.ts starts once per run (or FIREDRILL_TEST_TARGET).
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    // In CI every test is listed, so skipped ones show the reason in their names.
+    reporters: process.env.CI ? ['verbose'] : ['default'],
     projects: [
       {
         extends: true,
