@@ -12,6 +12,7 @@ import { ensureClusterPortsFree, findFreeHttpPort, TRANSPORT_OFFSET } from './po
 import { killWithParent, stopChild, stopPid } from './process.js';
 import { classpath, ensureLauncher, ensureRunnerJars, LAUNCHER_CLASS } from './runner.js';
 import { DEFAULT_OPENSEARCH_VERSION, javaRangeFor, runnerVersion } from './versions.js';
+import { validNodes, validPort } from '../options.js';
 
 /** Lines of JVM output kept for error messages when a start fails. */
 const LOG_TAIL_LINES = 200;
@@ -46,18 +47,13 @@ export class EmbeddedCluster implements ClusterProvider {
   }
 
   withNodes(nodes: number): this {
-    if (nodes !== 1 && nodes !== 3) throw new FiredrillError(`nodes must be 1 or 3, got ${nodes}`);
-    this.nodes = nodes;
+    this.nodes = validNodes(nodes);
     return this;
   }
 
   /** Node i answers HTTP on port + i and uses transport port + 100 + i; a free block when not given. */
   withHttpPort(port: number): this {
-    if (!Number.isInteger(port) || port < 1 || port + TRANSPORT_OFFSET + 2 > 65535)
-      throw new FiredrillError(
-        `HTTP port must be an integer from 1 to ${65535 - TRANSPORT_OFFSET - 2}, got ${port}`,
-      );
-    this.httpPort = port;
+    this.httpPort = validPort(port, 65535 - TRANSPORT_OFFSET - 2);
     return this;
   }
 

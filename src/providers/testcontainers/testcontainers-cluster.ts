@@ -7,6 +7,7 @@ import type { ClusterProvider, StartedCluster } from '../types.js';
 import { dockerClient, ensurePortFree, portInUse } from './docker.js';
 import { ENGINES, isEngine } from './engines.js';
 import { resolveImage, type ResolvedImage } from './images.js';
+import { validNodes, validPort } from '../options.js';
 
 const HTTP_PORT = 9200;
 /** Set on every container we start, so `docker ps --filter label=dev.firedrill` finds leftovers. */
@@ -52,16 +53,13 @@ export class TestcontainersCluster implements ClusterProvider {
   }
 
   withNodes(nodes: number): this {
-    if (nodes !== 1 && nodes !== 3) throw new FiredrillError(`nodes must be 1 or 3, got ${nodes}`);
-    this.nodes = nodes;
+    this.nodes = validNodes(nodes);
     return this;
   }
 
   /** The host port for HTTP; a random free one when not given. */
   withHttpPort(port: number): this {
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new FiredrillError(`HTTP port must be an integer from 1 to 65535, got ${port}`);
-    this.httpPort = port;
+    this.httpPort = validPort(port);
     return this;
   }
 
