@@ -10,9 +10,20 @@ export function buildProgram(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .option('--verbose', 'print stack traces and debug detail')
     .showHelpAfterError('(add --help for usage)')
+    // Program options come before the subcommand, so `cluster up --version 3.8.0` means the engine's version.
+    .enablePositionalOptions()
     .exitOverride();
   registerCommands(program);
+  withVerboseEverywhere(program);
   return program;
+}
+
+/** `--verbose` is accepted after any subcommand too (main() reads it from argv). */
+function withVerboseEverywhere(command: Command): void {
+  for (const sub of command.commands) {
+    sub.option('--verbose', 'print stack traces and debug detail');
+    withVerboseEverywhere(sub);
+  }
 }
 
 /** Runs the CLI: one error line and a non-zero exit on failure, stack traces only with --verbose. */

@@ -23,7 +23,7 @@ export function clusterCommand(): Command {
 interface UpOptions {
   provider: string;
   engine: string;
-  engineVersion?: string;
+  version?: string;
   nodes: string;
   port: string;
   url?: string;
@@ -41,7 +41,7 @@ function upCommand(): Command {
           .default('opensearch'),
       )
       // `--version` itself is the program's (commander reads program options after subcommands too).
-      .option('--engine-version <version>', 'engine version, e.g. 2.19.1 or 3.8.0 (embedded default: 2.19.1)')
+      .option('--version <version>', 'engine version, e.g. 2.19.1 or 3.8.0 (embedded default: 2.19.1)')
       .addOption(new Option('--nodes <n>', 'number of nodes').choices(['1', '3']).default('1'))
       .option('--port <port>', 'HTTP port of the first node (node i uses port + i)', '9200')
       .option('--url <url>', 'with --provider external: the URL of a cluster you run')
@@ -59,7 +59,7 @@ function upCommand(): Command {
           throw new FiredrillError(`--port must be a number, got '${options.port}'`);
         const provider = providerFor(options.provider, {
           engine: options.engine,
-          version: options.engineVersion,
+          version: options.version,
           nodes: Number(options.nodes),
           httpPort: options.provider === 'external' ? undefined : port,
           url: options.url,
