@@ -59,11 +59,9 @@ async function applyEntry(cluster: Cluster, deployment: string, entry: PlanEntry
   const body = stamp(entry.resource, managedMeta(deployment, entry.hash));
   switch (kind) {
     case 'component_template':
-      return cluster.putComponentTemplate(id, body);
     case 'index_template':
-      return cluster.putIndexTemplate(id, body);
     case 'pipeline':
-      return cluster.putPipeline(id, body);
+      return putDefinition(cluster, kind, id, body);
     case 'index':
       if (entry.action === 'create') {
         if (!(await cluster.createIndex(id, body)))
@@ -76,6 +74,18 @@ async function applyEntry(cluster: Cluster, deployment: string, entry: PlanEntry
       await cluster.putDoc(entry.index as string, id, body);
       return;
   }
+}
+
+/** Templates and pipelines are replaced whole, both when applying and when restoring. */
+function putDefinition(
+  cluster: Cluster,
+  kind: 'component_template' | 'index_template' | 'pipeline',
+  id: string,
+  body: unknown,
+): Promise<void> {
+  if (kind === 'component_template') return cluster.putComponentTemplate(id, body);
+  if (kind === 'index_template') return cluster.putIndexTemplate(id, body);
+  return cluster.putPipeline(id, body);
 }
 
 async function remove(cluster: Cluster, entry: { kind: PlanEntry['kind']; id: string; index?: string }) {
@@ -114,11 +124,9 @@ async function restoreEntry(cluster: Cluster, entry: PlanEntry): Promise<void> {
   const stored = live.stored;
   switch (kind) {
     case 'component_template':
-      return cluster.putComponentTemplate(id, stored);
     case 'index_template':
-      return cluster.putIndexTemplate(id, stored);
     case 'pipeline':
-      return cluster.putPipeline(id, stored);
+      return putDefinition(cluster, kind, id, stored);
     case 'index':
       if (entry.action === 'delete') {
         await cluster.createIndex(id, stored);
