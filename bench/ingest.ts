@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { connect, type Cluster } from '../src/cluster/index.js';
 import { describeError } from '../src/errors.js';
 import { ingestRecords, readRecords, type IngestSummary, type RawRecord } from '../src/ingest/index.js';
-import { installPipelines } from '../test/pipelines/install.js';
+import { installPipelines } from '../test/setup/install-pipelines.js';
 import { onBenchCluster } from './lib/target.js';
 import type { BenchRow } from './run.js';
 

@@ -7,10 +7,10 @@
 import { performance } from 'node:perf_hooks';
 import { connect } from '../src/cluster/index.js';
 import { describeError } from '../src/errors.js';
-import { startCluster } from '../src/harness/cluster.js';
+import { startCluster } from '../src/providers/start.js';
 import { loadScenarios } from '../src/content/scenarios.js';
-import { deployPack } from '../src/harness/deploy-pack.js';
-import { ScenarioHarness } from '../src/harness/harness.js';
+import { deployPack } from '../src/scenarios/deploy-pack.js';
+import { ScenarioHarness } from '../src/scenarios/harness.js';
 
 export interface BenchRow {
   name: string;

@@ -96,7 +96,7 @@ export {
   type Scenario,
   type TemplateLibrary,
 } from './content/scenarios.js';
-export { generateRecords, type GeneratedRecord } from './replay/generate.js';
+export { generateRecords, type GeneratedRecord } from './scenarios/generate.js';
 export {
   cleanup,
   expandInputs,
@@ -108,16 +108,16 @@ export {
   type ReplayResult,
 } from './replay/replay.js';
 export { shiftRecord, offsetToLand } from './replay/shift.js';
-export { ScenarioHarness } from './harness/harness.js';
-export { deployPack, type DeployPackOptions } from './harness/deploy-pack.js';
-export { drill, type DrillOptions, type DrillResult } from './harness/drill.js';
-export { startCluster, type ClusterChoice } from './harness/cluster.js';
-export type * from './harness/results.js';
+export { ScenarioHarness } from './scenarios/harness.js';
+export { deployPack, type DeployPackOptions } from './scenarios/deploy-pack.js';
+export { drill, type DrillOptions, type DrillResult } from './scenarios/drill.js';
+export { startCluster, type ClusterChoice } from './providers/start.js';
+export type * from './scenarios/results.js';
 export { computeCoverage, type Coverage } from './reports/coverage.js';
 export { htmlReport } from './reports/html.js';
 export { junitReport } from './reports/junit.js';
 export { navigatorLayer, type NavigatorLayer } from './reports/navigator.js';
 export { textSummary } from './reports/summary.js';
 export { writeReports, type WrittenReports } from './reports/write.js';
-export { checkTelemetry, type TelemetryOptions, type TelemetryReport } from './telemetry/telemetry.js';
-export { formatTelemetry } from './telemetry/format.js';
+export { checkTelemetry, type TelemetryOptions, type TelemetryReport } from './health/health.js';
+export { formatTelemetry } from './health/format.js';

@@ -1,10 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { compileSchema, loadValidated } from '../content/yaml.js';
+import { compileSchema } from '../content/yaml.js';
 import { ENGINE_INDICES, type EngineIndices } from '../engine/indices.js';
 import type { CompiledRule, Resource } from './types.js';
 
-/** The definitions live as JSON data beside the detections; resolved from src/ and dist/ alike. */
-const TEMPLATE_DIR = new URL('../../detections/templates/', import.meta.url);
+import alertsDefinition from './engine-indices/alerts.json' with { type: 'json' };
+import rulesDefinition from './engine-indices/rules.json' with { type: 'json' };
+import stateDefinition from './engine-indices/state.json' with { type: 'json' };
 
 interface Mappings {
   properties?: Record<string, unknown>;
@@ -50,8 +50,11 @@ const validateIndexTemplate = compileSchema<IndexTemplateBody>({
   additionalProperties: false,
 });
 
-function templateFile(name: string): string {
-  return fileURLToPath(new URL(name, TEMPLATE_DIR));
+/** A package-internal definition that does not fit its schema is a firedrill bug: fail loudly. */
+function checked<T>(name: string, value: unknown, validate: ReturnType<typeof compileSchema<T>>): T {
+  if (!validate(value))
+    throw new Error(`engine index definition ${name} is invalid: ${JSON.stringify(validate.errors)}`);
+  return value;
 }
 
 /**
@@ -64,12 +67,9 @@ export function compileEngineResources(
   eventTemplates: Resource[],
   indices: EngineIndices = ENGINE_INDICES,
 ): Resource[] {
-  const alertsFile = templateFile('alerts.json');
-  const rulesFile = templateFile('rules.json');
-  const stateFile = templateFile('state.json');
-  const alerts = loadValidated(alertsFile, validateIndexTemplate).value;
-  const rulesIndex = loadValidated(rulesFile, validateIndexBody).value;
-  const state = loadValidated(stateFile, validateIndexBody).value;
+  const alerts = checked('alerts.json', structuredClone(alertsDefinition), validateIndexTemplate);
+  const rulesIndex = checked('rules.json', structuredClone(rulesDefinition), validateIndexBody);
+  const state = checked('state.json', structuredClone(stateDefinition), validateIndexBody);
 
   const eventFields = mergeEventProperties(eventTemplates);
   const rulesBody: IndexBody = {
@@ -84,10 +84,9 @@ export function compileEngineResources(
       kind: 'index_template',
       id: indices.alerts,
       body: { ...alerts, index_patterns: [`${indices.alerts}*`] },
-      sourceFile: alertsFile,
     },
-    { kind: 'index', id: indices.rules, body: { ...rulesBody }, sourceFile: rulesFile },
-    { kind: 'index', id: indices.state, body: { ...state }, sourceFile: stateFile },
+    { kind: 'index', id: indices.rules, body: { ...rulesBody } },
+    { kind: 'index', id: indices.state, body: { ...state } },
     ...rules.map((rule) => ({
       kind: 'rule' as const,
       id: rule.id,

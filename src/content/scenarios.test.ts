@@ -70,7 +70,7 @@ describe('scenario files', () => {
   });
 
   it('names the line of an event whose template does not exist when records are generated', async () => {
-    const { generateRecords } = await import('../replay/generate.js');
+    const { generateRecords } = await import('../scenarios/generate.js');
     const file = write(
       'tpl.yaml',
       valid.replace('template: aws.iam.CreateUser', 'template: aws.iam.CreateUsr'),

@@ -5,7 +5,7 @@ import { runOnce } from './run.js';
 
 /**
  * The Elasticsearch request contract of one live run of a query rule (no Elasticsearch on this machine;
- * the same run is exercised against a real OpenSearch node in test/engine/).
+ * the same run is exercised against a real OpenSearch node in src/engine/evaluate/*.cluster.test.ts).
  */
 const rule = {
   id: 'r-root',

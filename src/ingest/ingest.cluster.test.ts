@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installPipelines } from '../../test/pipelines/install.js';
+import { installPipelines } from '../../test/setup/install-pipelines.js';
 import { connectTestCluster, uniqueName } from '../../test/setup/connect.js';
 import type { Cluster } from '../cluster/index.js';
 import { compilePipelines } from '../compile/pipelines.js';

@@ -5,7 +5,7 @@ import type { Cluster } from '../cluster/index.js';
 import type { LogSource } from '../content/scenarios.js';
 import { ENGINE_INDICES } from '../engine/indices.js';
 import { FiredrillError } from '../errors.js';
-import type { IngestCounts, MalformedLine } from '../harness/results.js';
+import type { IngestCounts, MalformedLine } from '../scenarios/results.js';
 import { DEAD_LETTER_INDEX, ingestRecords, readRecords, type IngestFailure } from '../ingest/index.js';
 import { eventTimeOf, offsetToLand, shiftRecord, sourceOf } from './shift.js';
 

@@ -1,4 +1,4 @@
-import type { RunResult } from '../harness/results.js';
+import type { RunResult } from '../scenarios/results.js';
 
 /** `proven`: a rule covers it and one of its attack scenarios passed; `covered`: a rule, no passing proof. */
 export type CoverageStatus = 'proven' | 'covered' | 'failing';

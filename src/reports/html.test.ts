@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleRun } from '../../test/harness/fixtures/sample-run.js';
+import { sampleRun } from './fixtures/sample-run.js';
 import { computeCoverage } from './coverage.js';
 import { htmlReport } from './html.js';
 import { junitReport } from './junit.js';

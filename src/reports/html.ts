@@ -1,4 +1,4 @@
-import type { RunResult, ScenarioResult } from '../harness/results.js';
+import type { RunResult, ScenarioResult } from '../scenarios/results.js';
 import type { Coverage } from './coverage.js';
 import { STATUS_COLORS } from './navigator.js';
 

@@ -1,4 +1,4 @@
-import type { RunResult } from '../harness/results.js';
+import type { RunResult } from '../scenarios/results.js';
 
 /** JUnit XML for CI: one testsuite per run, one testcase per scenario, a <failure> per unmet expectation. */
 export function junitReport(run: RunResult): string {

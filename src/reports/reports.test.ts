@@ -3,7 +3,7 @@ import { computeCoverage } from './coverage.js';
 import { junitReport } from './junit.js';
 import { navigatorLayer, tacticShortName } from './navigator.js';
 import { textSummary } from './summary.js';
-import { sampleRun } from '../../test/harness/fixtures/sample-run.js';
+import { sampleRun } from './fixtures/sample-run.js';
 
 describe('coverage', () => {
   it('marks rules proven only by passing attack scenarios that expect them', () => {

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { IngestCounts, RunResult } from '../harness/results.js';
+import type { IngestCounts, RunResult } from '../scenarios/results.js';
 import type { Coverage } from './coverage.js';
 
 /** The ingest line every replay prints. */

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { RunResult } from '../harness/results.js';
+import type { RunResult } from '../scenarios/results.js';
 import { computeCoverage, type Coverage } from './coverage.js';
 import { htmlReport } from './html.js';
 import { junitReport } from './junit.js';

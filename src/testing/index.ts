@@ -8,13 +8,13 @@ import { expect, inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { connect, type Cluster } from '../cluster/index.js';
 import { loadScenario, type Scenario } from '../content/scenarios.js';
-import { deployPack, type DeployPackOptions } from '../harness/deploy-pack.js';
-import { fieldMismatch, observedAlerts, type ObservedAlert } from '../harness/expectations.js';
-import { ScenarioHarness } from '../harness/harness.js';
-import type { ScenarioResult } from '../harness/results.js';
+import { deployPack, type DeployPackOptions } from '../scenarios/deploy-pack.js';
+import { fieldMismatch, observedAlerts, type ObservedAlert } from '../scenarios/expectations.js';
+import { ScenarioHarness } from '../scenarios/harness.js';
+import type { ScenarioResult } from '../scenarios/results.js';
 import { runOnce } from '../engine/index.js';
 import { expandInputs, replay, type ReplayInput, type ReplayResult } from '../replay/replay.js';
-import { startCluster, type ClusterChoice } from '../harness/cluster.js';
+import { startCluster, type ClusterChoice } from '../providers/start.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,7 +23,7 @@ declare module 'vitest' {
 }
 
 export { cleanup } from '../replay/replay.js';
-export { startCluster, type ClusterChoice } from '../harness/cluster.js';
+export { startCluster, type ClusterChoice } from '../providers/start.js';
 
 /**
  * A vitest globalSetup: starts one cluster for the whole run (FIREDRILL_TEST_TARGET when set, else

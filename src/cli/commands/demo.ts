@@ -3,9 +3,9 @@ import pc from 'picocolors';
 
 type Colors = ReturnType<typeof pc.createColors>;
 import { connect } from '../../cluster/index.js';
-import { startCluster } from '../../harness/cluster.js';
-import { drill } from '../../harness/drill.js';
-import type { RunResult } from '../../harness/results.js';
+import { startCluster } from '../../providers/start.js';
+import { drill } from '../../scenarios/drill.js';
+import type { RunResult } from '../../scenarios/results.js';
 import { textSummary } from '../../reports/summary.js';
 
 interface DemoOptions {

@@ -6,8 +6,8 @@ import type { CompiledRule } from '../../compile/types.js';
 import { loadConfig } from '../../content/config.js';
 import { ENGINE_INDICES } from '../../engine/indices.js';
 import { loadDeployedRules } from '../../engine/rules.js';
-import { formatTelemetry } from '../../telemetry/format.js';
-import { checkTelemetry } from '../../telemetry/telemetry.js';
+import { formatTelemetry } from '../../health/format.js';
+import { checkTelemetry } from '../../health/health.js';
 import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
 
 interface TelemetryCommandOptions extends TargetOptions {

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { connect, type Cluster } from '../../cluster/index.js';
-import { startCluster } from '../../harness/cluster.js';
-import { drill } from '../../harness/drill.js';
+import { startCluster } from '../../providers/start.js';
+import { drill } from '../../scenarios/drill.js';
 import { computeCoverage } from '../../reports/coverage.js';
 import { textSummary } from '../../reports/summary.js';
 import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
