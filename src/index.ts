@@ -119,5 +119,5 @@ export { junitReport } from './reports/junit.js';
 export { navigatorLayer, type NavigatorLayer } from './reports/navigator.js';
 export { textSummary } from './reports/summary.js';
 export { writeReports, type WrittenReports } from './reports/write.js';
-export { checkTelemetry, type TelemetryOptions, type TelemetryReport } from './health/health.js';
-export { formatTelemetry } from './health/format.js';
+export { checkHealth, type HealthOptions, type HealthReport } from './health/health.js';
+export { formatHealth } from './health/format.js';

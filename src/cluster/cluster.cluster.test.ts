@@ -14,8 +14,8 @@ describe('Cluster against a real node', () => {
     await cluster.close();
   });
 
-  it('detects engine and version from GET /', () => {
-    expect(['opensearch', 'elasticsearch']).toContain(cluster.info.engine);
+  it('detects distribution and version from GET /', () => {
+    expect(['opensearch', 'elasticsearch']).toContain(cluster.info.distribution);
     expect(cluster.info.major).toBeGreaterThanOrEqual(2);
   });
 

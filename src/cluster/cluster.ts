@@ -59,8 +59,8 @@ const READ_ONLY_POST =
   /\/(_search|_count|_msearch|_mget|_simulate|_validate\/query|_field_caps|_analyze)(\/|$|\?)/;
 
 /**
- * A connected cluster: a thin typed surface over one engine's official client.
- * Nothing outside src/cluster/ knows which engine answers.
+ * A connected cluster: a thin typed surface over one distribution's official client.
+ * Nothing outside src/cluster/ knows which distribution answers.
  */
 export class Cluster {
   readonly stats: RequestStats = { reads: 0, writes: 0, writeLog: [] };

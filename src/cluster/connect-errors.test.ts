@@ -84,7 +84,7 @@ describe('connect against a secured cluster', () => {
 
   it('connects with the right credentials', async () => {
     const cluster = await connect({ target: httpUrl, username: 'admin', password: 'right' });
-    expect(cluster.info).toMatchObject({ engine: 'opensearch', version: '2.19.1' });
+    expect(cluster.info).toMatchObject({ distribution: 'opensearch', version: '2.19.1' });
     await cluster.close();
   });
 
@@ -96,7 +96,7 @@ describe('connect against a secured cluster', () => {
 
   it('connects to it with --insecure', async () => {
     const cluster = await connect({ target: httpsUrl, username: 'admin', password: 'right', insecure: true });
-    expect(cluster.info.engine).toBe('opensearch');
+    expect(cluster.info.distribution).toBe('opensearch');
     await cluster.close();
   });
 });

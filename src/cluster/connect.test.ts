@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, connectOptionsFromEnv, detectEngine, parseTarget } from './connect.js';
+import { connect, connectOptionsFromEnv, detectDistribution, parseTarget } from './connect.js';
 
 describe('parseTarget', () => {
   it('moves credentials out of the URL', () => {
@@ -31,10 +31,12 @@ describe('connectOptionsFromEnv', () => {
   });
 });
 
-describe('detectEngine', () => {
+describe('detectDistribution', () => {
   it('tells OpenSearch from Elasticsearch by GET /', () => {
-    expect(detectEngine({ version: { number: '2.19.1', distribution: 'opensearch' } })).toBe('opensearch');
-    expect(detectEngine({ version: { number: '8.15.0' }, tagline: 'You Know, for Search' })).toBe(
+    expect(detectDistribution({ version: { number: '2.19.1', distribution: 'opensearch' } })).toBe(
+      'opensearch',
+    );
+    expect(detectDistribution({ version: { number: '8.15.0' }, tagline: 'You Know, for Search' })).toBe(
       'elasticsearch',
     );
   });

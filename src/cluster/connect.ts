@@ -2,7 +2,7 @@ import { FiredrillError } from '../errors.js';
 import { Cluster } from './cluster.js';
 import { clusterError } from './errors.js';
 import { createTransport } from './transports.js';
-import type { ClusterInfo, ConnectOptions, Engine } from './types.js';
+import type { ClusterInfo, ConnectOptions, Distribution } from './types.js';
 
 interface RootInfo {
   cluster_name?: string;
@@ -51,22 +51,22 @@ export function parseTarget(target: string): { url: string; username?: string; p
 }
 
 /** Reads `GET /` and tells OpenSearch from Elasticsearch. */
-export function detectEngine(root: RootInfo): Engine {
+export function detectDistribution(root: RootInfo): Distribution {
   if (root.version?.distribution === 'opensearch' || /opensearch/i.test(root.tagline ?? ''))
     return 'opensearch';
   return 'elasticsearch';
 }
 
 /**
- * Connects to a cluster, detecting engine and version from `GET /`, and returns the
- * engine-neutral Cluster. Fails with one line on unreachable targets, TLS or auth problems.
+ * Connects to a cluster, detecting distribution and version from `GET /`, and returns the
+ * distribution-neutral Cluster. Fails with one line on unreachable targets, TLS or auth problems.
  */
 export async function connect(options: ConnectOptions): Promise<Cluster> {
   if (options.insecure)
     process.stderr.write(
       `firedrill: warning: TLS verification is disabled for ${options.target} (--insecure)\n`,
     );
-  // Any client can read `GET /`; the OpenSearch one does no product check, so it probes both engines.
+  // Any client can read `GET /`; the OpenSearch one does no product check, so it probes both distributions.
   const probe = createTransport('opensearch', options);
   let root: RootInfo;
   try {
@@ -83,18 +83,18 @@ export async function connect(options: ConnectOptions): Promise<Cluster> {
   } finally {
     await probe.close();
   }
-  const engine = detectEngine(root);
+  const distribution = detectDistribution(root);
   const version = root.version?.number ?? '0';
   const info: ClusterInfo = {
-    engine,
+    distribution,
     version,
     major: Number.parseInt(version, 10),
     clusterName: root.cluster_name ?? '',
     url: options.target,
   };
-  if (engine === 'elasticsearch' && info.major < 8 && info.major !== 7)
+  if (distribution === 'elasticsearch' && info.major < 8 && info.major !== 7)
     throw new FiredrillError(
       `Elasticsearch ${version} at ${options.target} is not supported (need 7.x or 8.x)`,
     );
-  return new Cluster(info, createTransport(engine, options));
+  return new Cluster(info, createTransport(distribution, options));
 }

@@ -8,12 +8,12 @@ export type {
   StoredDoc,
   WriteOptions,
 } from './cluster.js';
-export { connect, connectOptionsFromEnv, detectEngine, parseTarget } from './connect.js';
+export { connect, connectOptionsFromEnv, detectDistribution, parseTarget } from './connect.js';
 export { clusterError, reasonOf } from './errors.js';
 export type {
   ClusterInfo,
   ConnectOptions,
-  Engine,
+  Distribution,
   HttpMethod,
   RawResponse,
   RequestParams,

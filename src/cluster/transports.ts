@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
-import type { ConnectOptions, Engine, RawResponse, RequestParams, Transport } from './types.js';
+import type { ConnectOptions, Distribution, RawResponse, RequestParams, Transport } from './types.js';
 
 // Statuses are answers, not exceptions: the Cluster decides what each one means.
 const EVERY_ERROR_STATUS = Array.from({ length: 200 }, (_, i) => 400 + i);
@@ -54,7 +54,7 @@ function openSearchTransport(options: ConnectOptions): Transport {
     ...(options.apiKey ? { headers: { authorization: `ApiKey ${options.apiKey}` } } : {}),
   });
   return {
-    engine: 'opensearch',
+    distribution: 'opensearch',
     request: (p) => send(p, (params, ignore) => client.transport.request(params, { ignore })),
     close: () => client.close(),
   };
@@ -73,13 +73,13 @@ function elasticsearchTransport(options: ConnectOptions): Transport {
         : {}),
   });
   return {
-    engine: 'elasticsearch',
+    distribution: 'elasticsearch',
     request: (p) => send(p, (params, ignore) => client.transport.request(params, { ignore, meta: true })),
     close: () => client.close(),
   };
 }
 
-/** The one place that picks a client by engine. */
-export function createTransport(engine: Engine, options: ConnectOptions): Transport {
-  return engine === 'opensearch' ? openSearchTransport(options) : elasticsearchTransport(options);
+/** The one place that picks a client by distribution. */
+export function createTransport(distribution: Distribution, options: ConnectOptions): Transport {
+  return distribution === 'opensearch' ? openSearchTransport(options) : elasticsearchTransport(options);
 }

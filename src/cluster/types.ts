@@ -1,8 +1,8 @@
-/** The search engines firedrill deploys to. */
-export type Engine = 'opensearch' | 'elasticsearch';
+/** The search distributions firedrill deploys to (nothing outside src/cluster/ branches on them). */
+export type Distribution = 'opensearch' | 'elasticsearch';
 
 export interface ClusterInfo {
-  engine: Engine;
+  distribution: Distribution;
   /** e.g. "2.19.1" or "8.15.0". */
   version: string;
   major: number;
@@ -28,9 +28,9 @@ export interface RawResponse<T = unknown> {
   body: T;
 }
 
-/** The only engine-specific piece: one official client behind a tiny request surface. */
+/** The only distribution-specific piece: one official client behind a tiny request surface. */
 export interface Transport {
-  readonly engine: Engine;
+  readonly distribution: Distribution;
   request<T>(params: RequestParams): Promise<RawResponse<T>>;
   close(): Promise<void>;
 }

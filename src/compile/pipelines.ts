@@ -94,7 +94,7 @@ export interface PipelineValidation {
 
 /**
  * Every problem in a pipelines folder, for `firedrill validate`. Without a cluster, processors are checked
- * against the list both engines ship; with one, against what its nodes have, and every pipeline is compiled
+ * against the list both distributions ship; with one, against what its nodes have, and every pipeline is compiled
  * there (an inline `_simulate`) so a Painless error is reported at the processor's line before any deploy.
  */
 export async function validatePipelines(dir = 'pipelines', cluster?: Cluster): Promise<PipelineValidation> {
@@ -115,7 +115,7 @@ export async function validatePipelines(dir = 'pipelines', cluster?: Cluster): P
       errors.push(
         new ContentError(
           pipeline.source.file,
-          `${cluster.info.engine} ${cluster.info.version} rejects it: ${reasonOf(res.body) ?? res.status}`,
+          `${cluster.info.distribution} ${cluster.info.version} rejects it: ${reasonOf(res.body) ?? res.status}`,
           tag ? lineOfTag(pipeline, tag) : undefined,
           tag ? `processor ${tag}` : undefined,
         ),

@@ -38,7 +38,7 @@ export interface ThreatMapping {
   analytic?: string;
 }
 
-/** A query in the cluster's own DSL; identical on both engines. */
+/** A query in the cluster's own DSL; identical on both distributions. */
 export type Dsl = Record<string, unknown>;
 
 interface CompiledRuleBase {

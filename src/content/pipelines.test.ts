@@ -33,7 +33,7 @@ describe('pipeline content', () => {
     expect(problems(dir)).toEqual(['router/pipeline.yaml:7: processors.0.rename.tag: is required']);
   });
 
-  it('rejects processors the engine lacks, duplicate tags, missing script files and unknown pipelines', () => {
+  it('rejects processors the distribution lacks, duplicate tags, missing script files and unknown pipelines', () => {
     const dir = withEdit('router/pipeline.yaml', (t) =>
       t
         .replace('  - json:\n      tag: parse-message', '  - copy:\n      tag: parse-message')
@@ -45,7 +45,7 @@ describe('pipeline content', () => {
     );
     expect(problems(dir)).toEqual([
       expect.stringMatching(
-        /^router\/pipeline.yaml:\d+: processors.1.copy: unknown processor type 'copy' for this engine$/,
+        /^router\/pipeline.yaml:\d+: processors.1.copy: unknown processor type 'copy' for this distribution$/,
       ),
       expect.stringMatching(
         /^router\/pipeline.yaml:\d+: processors.3.fail.tag: duplicate tag 'keep-raw-text'/,

@@ -248,7 +248,7 @@ function checkPipeline(
           ),
         );
       };
-      if (!known.has(type)) error(`unknown processor type '${type}' for this engine`);
+      if (!known.has(type)) error(`unknown processor type '${type}' for this distribution`);
       if (tags.has(config.tag))
         error(`duplicate tag '${config.tag}' (dead letters name the failing processor by tag)`, 'tag');
       tags.add(config.tag);

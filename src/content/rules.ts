@@ -190,7 +190,7 @@ export function contentErrorsOf(error: unknown): ContentError[] {
   throw error;
 }
 
-/** One example case: raw provider records, and for positives what the alert must show. */
+/** One example case: raw cloud log records, and for positives what the alert must show. */
 export interface ExampleCase {
   name: string;
   /** Baseline records ingested first (new_terms history); alerts they would raise do not count. */

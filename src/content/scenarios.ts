@@ -296,7 +296,7 @@ export function loadScenarios(paths: string[]): Scenario[] {
 
 // --- templates ---
 
-/** A record template: `record` is the provider's real log schema with `${...}` placeholders. */
+/** A record template: `record` is the log source's real schema with `${...}` placeholders. */
 export interface EventTemplate {
   defaults: Record<string, unknown>;
   record: Record<string, unknown>;

@@ -10,7 +10,7 @@ import { contentHash, FIREDRILL_VERSION } from './metadata.js';
  * answers the way ES 8 does (there is no Elasticsearch on this machine; OpenSearch runs the real tests).
  */
 class RecordingElasticsearch implements Transport {
-  readonly engine = 'elasticsearch' as const;
+  readonly distribution = 'elasticsearch' as const;
   readonly requests: RequestParams[] = [];
   private readonly pipelines = new Map<string, unknown>();
   private readonly templates = new Map<string, unknown>();
@@ -157,7 +157,7 @@ const content: Resource[] = [
 async function elasticsearch() {
   const transport = new RecordingElasticsearch();
   const info = {
-    engine: 'elasticsearch' as const,
+    distribution: 'elasticsearch' as const,
     version: '8.15.0',
     major: 8,
     clusterName: 'es',
@@ -207,7 +207,7 @@ describe('deploy against Elasticsearch 8 (request contract)', () => {
     });
     expect(component?.body).toEqual({ ...content[0]!.body, _meta: stamp(content[0]!.body) });
     expect(template?.body).toEqual({ ...content[1]!.body, _meta: stamp(content[1]!.body) });
-    // Pipelines carry the stamp in their description: one scheme for both engines (OpenSearch rejects _meta there).
+    // Pipelines carry the stamp in their description: one scheme for both distributions (OpenSearch rejects _meta there).
     expect(pipeline?.body).toEqual({
       processors: [{ set: { field: 'a', value: 1 } }],
       description: `router [managed_by=firedrill deployment=prod hash=${contentHash(content[2]!.body)} firedrill_version=${FIREDRILL_VERSION}]`,

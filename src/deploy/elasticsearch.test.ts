@@ -22,7 +22,7 @@ describe.skipIf(!esUrl)('deploy on a real Elasticsearch (skipped: set FIREDRILL_
   });
 
   it('deploys, redeploys with zero writes, and rolls back', async () => {
-    expect(cluster.info.engine).toBe('elasticsearch');
+    expect(cluster.info.distribution).toBe('elasticsearch');
     const v1 = contentSet(prefix);
     await deploy(cluster, v1, { deployment: prefix });
     const v1Hashes = await liveHashes(cluster, prefix);

@@ -37,7 +37,7 @@ const event = (id: string, actor: string) => ({
 });
 
 class RecordingTransport implements Transport {
-  readonly engine = 'elasticsearch' as const;
+  readonly distribution = 'elasticsearch' as const;
   readonly requests: RequestParams[] = [];
   async request<T>(params: RequestParams): Promise<RawResponse<T>> {
     this.requests.push(params);
@@ -74,7 +74,13 @@ describe('runOnce request contract (Elasticsearch)', () => {
   it('percolates new events against the stored rules and writes the matched one create-only, then the checkpoint', async () => {
     const transport = new RecordingTransport();
     const cluster = new Cluster(
-      { engine: 'elasticsearch', version: '8.15.0', major: 8, clusterName: 'es', url: 'http://es:9200' },
+      {
+        distribution: 'elasticsearch',
+        version: '8.15.0',
+        major: 8,
+        clusterName: 'es',
+        url: 'http://es:9200',
+      },
       transport,
     );
     const now = Date.parse('2024-03-05T10:05:00Z');

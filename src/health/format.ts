@@ -1,8 +1,8 @@
 import pc from 'picocolors';
-import type { TelemetryReport } from './health.js';
+import type { HealthReport } from './health.js';
 
-/** Human form of a telemetry report: one block per source, then dead letters. */
-export function formatTelemetry(report: TelemetryReport, color = false): string {
+/** Human form of a health report: one block per source, then dead letters. */
+export function formatHealth(report: HealthReport, color = false): string {
   const c = color ? pc : pc.createColors(false);
   const lines: string[] = [];
   for (const s of report.sources) {

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.js';
 import { deployPack } from '../scenarios/deploy-pack.js';
 import { cleanup, expandInputs, replay } from '../replay/replay.js';
-import { checkTelemetry } from './health.js';
-import { formatTelemetry } from './format.js';
+import { checkHealth } from './health.js';
+import { formatHealth } from './format.js';
 import type { CompiledRule } from '../compile/types.js';
 import { connectTestCluster, uniqueName } from '../../test/setup/connect.js';
 
 let cluster: Cluster;
 let rules: CompiledRule[];
-const marker = uniqueName('telemetry');
+const marker = uniqueName('health');
 
 beforeAll(async () => {
   cluster = await connectTestCluster();
@@ -22,9 +22,9 @@ afterAll(async () => {
   await cluster.close();
 });
 
-describe('telemetry check', () => {
+describe('health check', () => {
   it('reports activities, actions, rule field coverage, freshness and dead letters per source', async () => {
-    const report = await checkTelemetry(cluster, { rules, marker });
+    const report = await checkHealth(cluster, { rules, marker });
     const aws = report.sources.find((s) => s.source === 'aws-cloudtrail')!;
     expect(aws.status).toBe('ok');
     expect(aws.events).toBe(12);
@@ -42,14 +42,14 @@ describe('telemetry check', () => {
     expect(gcp).toMatchObject({ status: 'no-data', events: 0 });
     expect(gcp.rules).toContain('an1608-gcp-service-account-created-then-key');
     expect(report.deadLetters.total).toBe(2);
-    const text = formatTelemetry(report);
+    const text = formatHealth(report);
     expect(text).toContain('aws-cloudtrail logs-aws.cloudtrail-* — ok: 12 event(s)');
     expect(text).toContain('gcp-audit logs-gcp.audit-* — NO DATA');
     expect(text).toContain('dead letters: 2');
   });
 
   it('flags a source whose newest event is too old as stale', async () => {
-    const report = await checkTelemetry(cluster, { rules, marker, maxAgeMs: 1000 });
+    const report = await checkHealth(cluster, { rules, marker, maxAgeMs: 1000 });
     expect(report.sources.find((s) => s.source === 'aws-cloudtrail')?.status).toBe('stale');
   });
 });

@@ -10,7 +10,7 @@ export const SOURCE_INDICES: Record<LogSource, string> = {
   'azure-audit': 'logs-azure.auditlogs-*',
 };
 
-/** The AN1608 activities every provider should show for the pack to see account creation and key generation. */
+/** The AN1608 activities every log source should show for the pack to see account creation and key generation. */
 export const EXPECTED_ACTIVITIES = ['account_created', 'credential_created'];
 
 export interface FieldCoverage {
@@ -21,7 +21,7 @@ export interface FieldCoverage {
   rules: string[];
 }
 
-export interface SourceTelemetry {
+export interface SourceHealth {
   source: LogSource;
   index: string;
   events: number;
@@ -41,13 +41,13 @@ export interface SourceTelemetry {
   rules: string[];
 }
 
-export interface TelemetryReport {
+export interface HealthReport {
   checkedAt: string;
-  sources: SourceTelemetry[];
+  sources: SourceHealth[];
   deadLetters: { total: number; bySource: Record<string, number> };
 }
 
-export interface TelemetryOptions {
+export interface HealthOptions {
   /** The rules whose needs are checked (fields, sources). */
   rules: CompiledRule[];
   /** Only one replay run's data; by default replayed data (anything with a marker) is left out. */
@@ -64,17 +64,17 @@ const TOP_ACTIONS = 50;
  * cluster, whether the fields the rules use are populated on them, how fresh the newest event is, and
  * how many records were dead-lettered.
  */
-export async function checkTelemetry(cluster: Cluster, options: TelemetryOptions): Promise<TelemetryReport> {
+export async function checkHealth(cluster: Cluster, options: HealthOptions): Promise<HealthReport> {
   const now = options.now ?? Date.now();
   const scope: Dsl = options.marker
     ? { term: { 'firedrill.marker': options.marker } }
     : { bool: { must_not: { exists: { field: 'firedrill.marker' } } } };
-  const sources: SourceTelemetry[] = [];
+  const sources: SourceHealth[] = [];
   for (const source of SOURCES) {
     const index = SOURCE_INDICES[source];
     const rules = options.rules.filter((r) => r.index.includes(index));
     const fields = fieldsUsedBy(rules);
-    const res = await cluster.search<unknown, TelemetryAggs>(
+    const res = await cluster.search<unknown, HealthAggs>(
       index,
       {
         size: 0,
@@ -200,7 +200,7 @@ interface TermsAgg {
   buckets: { key: string; doc_count: number }[];
 }
 
-interface TelemetryAggs {
+interface HealthAggs {
   newest?: { value: number | null; value_as_string?: string };
   newest_ingested?: { value: number | null; value_as_string?: string };
   activities?: TermsAgg;

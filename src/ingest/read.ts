@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FiredrillError } from '../errors.js';
 
-/** One raw provider record as text, and where it came from. */
+/** One raw cloud log record as text, and where it came from. */
 export interface RawRecord {
   text: string;
   /** The parsed record, when the text is JSON. */

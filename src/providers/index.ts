@@ -18,7 +18,7 @@ export const PROVIDERS: readonly ProviderName[] = ['embedded', 'testcontainers',
 
 /** What the CLI and the test setup may ask of any provider; each uses the parts that apply to it. */
 export interface ProviderOptions {
-  engine?: string;
+  distribution?: string;
   version?: string;
   nodes?: number;
   httpPort?: number;
@@ -32,9 +32,9 @@ export interface ProviderOptions {
 export function providerFor(name: string, options: ProviderOptions = {}): ClusterProvider {
   switch (name) {
     case 'embedded': {
-      if (options.engine && options.engine !== 'opensearch')
+      if (options.distribution && options.distribution !== 'opensearch')
         throw new FiredrillError(
-          `the embedded provider runs OpenSearch only (no embedded Elasticsearch exists); use --provider testcontainers for ${options.engine}`,
+          `the embedded provider runs OpenSearch only (no embedded Elasticsearch exists); use --provider testcontainers for ${options.distribution}`,
         );
       const cluster = new EmbeddedCluster().withDetached(options.detached ?? false);
       if (options.version) cluster.withVersion(options.version);
@@ -49,7 +49,7 @@ export function providerFor(name: string, options: ProviderOptions = {}): Cluste
         start: async () => {
           const { TestcontainersCluster } = await import('./testcontainers/index.js');
           const cluster = new TestcontainersCluster();
-          if (options.engine) cluster.withEngine(options.engine);
+          if (options.distribution) cluster.withDistribution(options.distribution);
           if (options.version) cluster.withVersion(options.version);
           if (options.nodes !== undefined) cluster.withNodes(options.nodes);
           if (options.httpPort !== undefined) cluster.withHttpPort(options.httpPort);

@@ -6,7 +6,7 @@ import type { StartedCluster } from './types.js';
 export interface RecordedCluster {
   url: string;
   provider: string;
-  engine: string;
+  distribution: string;
   version: string;
   nodes: number;
   /** The process (embedded JVM) or container id that `cluster down` stops. */
@@ -41,7 +41,7 @@ export async function recordStartedCluster(started: StartedCluster): Promise<Rec
   const record: RecordedCluster = {
     url: started.url,
     provider: started.provider,
-    engine: started.engine,
+    distribution: started.distribution,
     version: started.version,
     nodes: started.nodes,
     pid: started.pid,

@@ -1,9 +1,9 @@
-import type { Engine } from '../cluster/types.js';
+import type { Distribution } from '../cluster/types.js';
 
 /** A cluster a provider started (or, for `external`, found); `stop()` tears down only what it started. */
 export interface StartedCluster {
   url: string;
-  engine: Engine;
+  distribution: Distribution;
   version: string;
   nodes: number;
   provider: ProviderName;

@@ -12,7 +12,7 @@ import { eventTimeOf, offsetToLand, shiftRecord, sourceOf } from './shift.js';
 /** One record as `readRecords` yields it (text, parsed value, file and line). */
 type RecordSource = ReturnType<typeof readRecords> extends AsyncIterable<infer R> ? R : never;
 
-/** What to replay: provider log files (or folders of them), or records already in memory. */
+/** What to replay: cloud audit log files (or folders of them), or records already in memory. */
 export type ReplayInput = { file: string } | { records: Record<string, unknown>[]; name: string };
 
 export interface ReplayOptions {
@@ -33,7 +33,7 @@ export interface ReplayResult extends IngestCounts {
   latest?: number;
 }
 
-/** Every index replayed data can land in: the provider indices and the dead letters (all `logs-*`). */
+/** Every index replayed data can land in: the event indices and the dead letters (all `logs-*`). */
 export const REPLAY_INDICES = 'logs-*';
 
 /** A fresh run marker: sortable by time, unique enough to never collide. */
@@ -76,7 +76,7 @@ export async function timeSpan(
 }
 
 /**
- * Ingests provider records through the deployed pipelines, tagged with a run marker, optionally
+ * Ingests cloud log records through the deployed pipelines, tagged with a run marker, optionally
  * shifted in time by one offset so the latest lands at `shiftTo` (order and gaps kept).
  */
 export async function replay(

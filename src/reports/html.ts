@@ -17,7 +17,7 @@ export function htmlReport(run: RunResult, coverage: Coverage): string {
 <body>
 <header>
   <h1>firedrill coverage report</h1>
-  <p class="meta">${esc(run.cluster.engine)} ${esc(run.cluster.version)} at ${esc(run.cluster.url)} · ${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s</p>
+  <p class="meta">${esc(run.cluster.distribution)} ${esc(run.cluster.version)} at ${esc(run.cluster.url)} · ${esc(run.startedAt)} · ${(run.durationMs / 1000).toFixed(1)} s</p>
   <p class="verdict ${run.passed ? 'pass' : 'fail'}" id="verdict">${run.passed ? 'PASSED' : 'FAILED'}: ${passed}/${run.scenarios.length} scenarios passed · ${proven}/${coverage.techniques.length} techniques proven · ${coverage.rules.length} rules</p>
 </header>
 <main>

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ContentError } from '../errors.js';
 import { parseOffset, type LogSource, type Scenario, type TemplateLibrary } from '../content/scenarios.js';
 
-/** One provider record a scenario produced, with the time it was generated for. */
+/** One cloud log record a scenario produced, with the time it was generated for. */
 export interface GeneratedRecord {
   source: LogSource;
   template: string;
@@ -18,7 +18,7 @@ const WHOLE = /^\$\{([^}]+)\}$/;
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /**
- * Turns a scenario's template events into real-schema provider records. Pure and deterministic:
+ * Turns a scenario's template events into real-schema cloud log records. Pure and deterministic:
  * the same scenario (seed included) always yields byte-identical records.
  */
 export function generateRecords(scenario: Scenario, templates: TemplateLibrary): GeneratedRecord[] {

@@ -105,7 +105,7 @@ export class ScenarioHarness {
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       cluster: {
-        engine: this.cluster.info.engine,
+        distribution: this.cluster.info.distribution,
         version: this.cluster.info.version,
         url: this.cluster.info.url,
       },

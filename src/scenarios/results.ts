@@ -74,7 +74,7 @@ export interface RuleSummary {
 export interface RunResult {
   startedAt: string;
   durationMs: number;
-  cluster: { engine: string; version: string; url: string };
+  cluster: { distribution: string; version: string; url: string };
   rules: RuleSummary[];
   scenarios: ScenarioResult[];
   passed: boolean;

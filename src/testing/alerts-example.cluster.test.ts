@@ -22,7 +22,7 @@ beforeAll(async () => {
   await deployFiredrill(cluster); // a no-op when the global setup already deployed the same content
 });
 
-// Replayed files keep their provider event ids: remove each test's copies before the next replays them.
+// Replayed files keep their log source's event ids: remove each test's copies before the next replays them.
 afterEach(async () => {
   for (const marker of markers.splice(0)) await cleanup(cluster, marker);
 });

@@ -68,7 +68,7 @@ export interface DetectResult extends ReplayResult {
 }
 
 /**
- * Replays provider log files (or in-memory records) under a fresh marker, shifted so the latest lands
+ * Replays cloud audit log files (or in-memory records) under a fresh marker, shifted so the latest lands
  * now, and runs the detection engine once over exactly those events. Clean up with `cleanup(cluster, marker)`.
  */
 export async function replayAndDetect(

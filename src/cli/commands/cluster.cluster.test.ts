@@ -110,7 +110,7 @@ describe('firedrill cluster up / status / down', () => {
     const dead: RecordedCluster = {
       url: `http://localhost:${port}`,
       provider: 'embedded',
-      engine: 'opensearch',
+      distribution: 'opensearch',
       version: '2.19.1',
       nodes: 1,
       pid: gone.pid,
@@ -164,7 +164,7 @@ describe('firedrill cluster up / status / down', () => {
   );
 
   it('refuses what it cannot do with one line and exit 1', async () => {
-    const es = await firedrill('cluster', 'up', '--engine', 'elasticsearch');
+    const es = await firedrill('cluster', 'up', '--distribution', 'elasticsearch');
     expect(es).toMatchObject({ code: 1, stdout: '' });
     expect(es.stderr).toContain(
       'firedrill: error: the embedded provider runs OpenSearch only (no embedded Elasticsearch exists); use --provider testcontainers for elasticsearch\n',

@@ -22,7 +22,7 @@ export function clusterCommand(): Command {
 
 interface UpOptions {
   provider: string;
-  engine: string;
+  distribution: string;
   version?: string;
   nodes: string;
   port: string;
@@ -36,12 +36,12 @@ function upCommand(): Command {
       .description('start a cluster in the background, wait until it is healthy and remember it')
       .addOption(new Option('--provider <name>', 'how to run it').choices(PROVIDERS).default('embedded'))
       .addOption(
-        new Option('--engine <engine>', 'search engine')
+        new Option('--distribution <name>', 'the search distribution')
           .choices(['opensearch', 'elasticsearch'])
           .default('opensearch'),
       )
       // `--version` itself is the program's (commander reads program options after subcommands too).
-      .option('--version <version>', 'engine version, e.g. 2.19.1 or 3.8.0 (embedded default: 2.19.1)')
+      .option('--version <version>', 'distribution version, e.g. 2.19.1 or 3.8.0 (embedded default: 2.19.1)')
       .addOption(new Option('--nodes <n>', 'number of nodes').choices(['1', '3']).default('1'))
       .option('--port <port>', 'HTTP port of the first node (node i uses port + i)', '9200')
       .option('--url <url>', 'with --provider external: the URL of a cluster you run')
@@ -58,20 +58,20 @@ function upCommand(): Command {
         if (!Number.isInteger(port))
           throw new FiredrillError(`--port must be a number, got '${options.port}'`);
         const provider = providerFor(options.provider, {
-          engine: options.engine,
+          distribution: options.distribution,
           version: options.version,
           nodes: Number(options.nodes),
           httpPort: options.provider === 'external' ? undefined : port,
           url: options.url,
           detached: true,
         });
-        process.stderr.write(`starting ${options.engine} with the ${options.provider} provider…\n`);
+        process.stderr.write(`starting ${options.distribution} with the ${options.provider} provider…\n`);
         const started = await provider.start();
         const record = await recordStartedCluster(started);
         process.stdout.write(
           options.json
             ? `${JSON.stringify(record, null, 2)}\n`
-            : `${started.engine} ${started.version} (${started.provider}, ${started.nodes} node(s)) is up at ${started.url}\n`,
+            : `${started.distribution} ${started.version} (${started.provider}, ${started.nodes} node(s)) is up at ${started.url}\n`,
         );
       })
   );
@@ -80,7 +80,7 @@ function upCommand(): Command {
 function statusCommand(): Command {
   return new Command('status')
     .description(
-      'show whether the cluster from `cluster up` is reachable, and its engine, version, nodes and health',
+      'show whether the cluster from `cluster up` is reachable, and its distribution, version, nodes and health',
     )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
@@ -94,7 +94,7 @@ function statusCommand(): Command {
           status = {
             ...recorded,
             reachable: true,
-            engine: cluster.info.engine,
+            distribution: cluster.info.distribution,
             version: cluster.info.version,
             nodes: health.number_of_nodes,
             health: health.status,
@@ -111,7 +111,7 @@ function statusCommand(): Command {
       process.stdout.write(
         options.json
           ? `${JSON.stringify(status, null, 2)}\n`
-          : `${status.engine} ${status.version} at ${status.url} (${status.provider}${status.pid ? `, pid ${status.pid}` : ''}): ${status.health}, ${status.nodes} node(s), up since ${status.startedAt}\n`,
+          : `${status.distribution} ${status.version} at ${status.url} (${status.provider}${status.pid ? `, pid ${status.pid}` : ''}): ${status.health}, ${status.nodes} node(s), up since ${status.startedAt}\n`,
       );
     });
 }

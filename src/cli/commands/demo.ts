@@ -50,7 +50,7 @@ export function demoCommand(): Command {
         const cluster = await connect({ target: started.url });
         try {
           log(
-            `${cluster.info.engine} ${cluster.info.version} is up at ${started.url}; deploying the AN1608 pack and replaying scenarios…`,
+            `${cluster.info.distribution} ${cluster.info.version} is up at ${started.url}; deploying the AN1608 pack and replaying scenarios…`,
           );
           const { run, reports } = await drill(cluster, {
             scenarios: ['scenarios/an1608'],

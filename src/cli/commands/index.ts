@@ -9,7 +9,7 @@ import { infoCommand } from './info.js';
 import { planCommand } from './plan.js';
 import { replayCommand } from './replay.js';
 import { rollbackCommand } from './rollback.js';
-import { telemetryCommand } from './telemetry.js';
+import { healthCommand } from './health.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
@@ -27,5 +27,5 @@ export function registerCommands(program: Command): void {
   program.addCommand(detectCommand());
   program.addCommand(alertsCommand());
   program.addCommand(testCommand());
-  program.addCommand(telemetryCommand());
+  program.addCommand(healthCommand());
 }

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
 
-/** `firedrill info`: which engine and version answers at the target. */
+/** `firedrill info`: which distribution and version answers at the target. */
 export function infoCommand(): Command {
   return withTargetOptions(
-    new Command('info').description('show the engine, version and health of the target cluster'),
+    new Command('info').description('show the distribution, version and health of the target cluster'),
   )
     .option('--json', 'print JSON')
     .action(async (options: TargetOptions & { json?: boolean }) => {
@@ -15,7 +15,7 @@ export function infoCommand(): Command {
         process.stdout.write(
           options.json
             ? `${JSON.stringify(out, null, 2)}\n`
-            : `${out.engine} ${out.version} at ${out.url} — cluster '${out.clusterName}', ${out.status}, ${out.nodes} node(s)\n`,
+            : `${out.distribution} ${out.version} at ${out.url} — cluster '${out.clusterName}', ${out.status}, ${out.nodes} node(s)\n`,
         );
       } finally {
         await cluster.close();

@@ -13,12 +13,12 @@ interface ReplayCommandOptions extends TargetOptions {
   marker?: string;
 }
 
-/** `firedrill replay`: raw provider logs through the deployed pipelines, tagged with a run marker. */
+/** `firedrill replay`: raw cloud audit logs through the deployed pipelines, tagged with a run marker. */
 export function replayCommand(): Command {
   return withTargetOptions(
     new Command('replay')
       .description(
-        'ingest raw provider log files (or folders) through the deployed pipelines, tagged with a run marker',
+        'ingest raw cloud audit log files (or folders) through the deployed pipelines, tagged with a run marker',
       )
       .argument(
         '<paths...>',

@@ -65,7 +65,7 @@ async function runTests(cluster: Cluster, scenarios: string[], options: TestComm
   const color = process.stdout.isTTY === true;
   const c = color ? pc : pc.createColors(false);
   process.stderr.write(
-    `deploying to ${cluster.info.engine} ${cluster.info.version} at ${cluster.info.url}\n`,
+    `deploying to ${cluster.info.distribution} ${cluster.info.version} at ${cluster.info.url}\n`,
   );
   const { run, reports } = await drill(cluster, {
     scenarios,

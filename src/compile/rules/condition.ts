@@ -27,7 +27,7 @@ const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(\
 const INVALID: Dsl = { match_none: {} };
 
 /**
- * Compiles the structured condition language (docs/rules.md) to query DSL that both engines
+ * Compiles the structured condition language (docs/rules.md) to query DSL that both distributions
  * accept unchanged: bool / term / terms / exists / prefix / wildcard / range. Nothing else can be
  * expressed, so no rule can carry a script or an arbitrary request.
  */
@@ -150,7 +150,7 @@ function compileField(field: string, test: unknown, path: Path, ctx: ConditionCo
         ctx.problem(at, 'must be an IP range like 203.0.113.0/24 or 2001:db8::/32, or a list of them');
         return INVALID;
       }
-      // A terms query on an `ip` field takes CIDR notation on both engines.
+      // A terms query on an `ip` field takes CIDR notation on both distributions.
       return { terms: { [field]: list } };
     }
     default: {

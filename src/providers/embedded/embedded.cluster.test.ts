@@ -41,11 +41,11 @@ describe('EmbeddedCluster', () => {
   it('starts a green 1-node OpenSearch 2.19.1 and removes every trace on stop', async () => {
     const cluster = await new EmbeddedCluster().withVersion('2.19.1').withHeap('512m').start();
     const { info, health: h } = await health(cluster.url);
-    expect(info).toMatchObject({ engine: 'opensearch', version: '2.19.1' });
+    expect(info).toMatchObject({ distribution: 'opensearch', version: '2.19.1' });
     expect(h).toMatchObject({ status: 'green', number_of_nodes: 1 });
     expect(cluster).toMatchObject({
       provider: 'embedded',
-      engine: 'opensearch',
+      distribution: 'opensearch',
       version: '2.19.1',
       nodes: 1,
     });

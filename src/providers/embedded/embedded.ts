@@ -149,7 +149,7 @@ export class EmbeddedCluster implements ClusterProvider {
       launched.started();
       return {
         url,
-        engine: 'opensearch',
+        distribution: 'opensearch',
         version,
         nodes: this.nodes,
         provider: 'embedded',

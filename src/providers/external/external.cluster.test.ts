@@ -3,10 +3,10 @@ import { findFreeHttpPort } from '../embedded/ports.js';
 import { ExternalCluster } from './index.js';
 
 describe('ExternalCluster', () => {
-  it('reports the engine, version and nodes of a running cluster and leaves it running on stop', async () => {
+  it('reports the distribution, version and nodes of a running cluster and leaves it running on stop', async () => {
     const url = inject('clusterUrl');
     const cluster = await new ExternalCluster().withUrl(url).start();
-    expect(cluster).toMatchObject({ url, provider: 'external', engine: 'opensearch' });
+    expect(cluster).toMatchObject({ url, provider: 'external', distribution: 'opensearch' });
     expect(cluster.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(cluster.nodes).toBeGreaterThanOrEqual(1);
     await cluster.stop();

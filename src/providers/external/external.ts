@@ -32,7 +32,7 @@ export class ExternalCluster implements ClusterProvider {
         throw new FiredrillError(`cluster at ${options.target} is red; fix it before using it`);
       return {
         url: options.target,
-        engine: cluster.info.engine,
+        distribution: cluster.info.distribution,
         version: cluster.info.version,
         nodes: health.number_of_nodes,
         provider: 'external',

@@ -1,13 +1,14 @@
 import { ImageName } from 'testcontainers';
-import type { Engine } from '../../cluster/types.js';
+import type { Distribution } from '../../cluster/types.js';
 import { FiredrillError } from '../../errors.js';
 import { dockerClient } from './docker.js';
-import { ENGINES } from './engines.js';
+import { DISTRIBUTIONS } from './distributions.js';
 
 /** The title label docker/opensearch/Dockerfile sets; it marks our image under any tag. */
 const FIREDRILL_TITLE = 'firedrill/opensearch';
 
-export const officialImage = (engine: Engine, version: string) => `${ENGINES[engine].repository}:${version}`;
+export const officialImage = (distribution: Distribution, version: string) =>
+  `${DISTRIBUTIONS[distribution].repository}:${version}`;
 export const firedrillImage = (version: string) => `${FIREDRILL_TITLE}:${version}`;
 
 export interface ResolvedImage {
@@ -19,10 +20,10 @@ export interface ResolvedImage {
 /**
  * Picks the image to run. An explicit image is used as given (pulled when missing, unless it is
  * one of ours, which no registry has). Otherwise the official image when present locally, then
- * our locally built one; an engine we build no image for gets its official image pulled.
+ * our locally built one; a distribution we build no image for gets its official image pulled.
  */
 export async function resolveImage(
-  engine: Engine,
+  distribution: Distribution,
   version: string,
   explicit?: string,
 ): Promise<ResolvedImage> {
@@ -46,9 +47,9 @@ export async function resolveImage(
   };
 
   if (explicit) return (await present(explicit)) ? describe(explicit) : pulled(explicit);
-  const official = officialImage(engine, version);
+  const official = officialImage(distribution, version);
   if (await present(official)) return describe(official);
-  if (!ENGINES[engine].buildsLocally) return pulled(official);
+  if (!DISTRIBUTIONS[distribution].buildsLocally) return pulled(official);
   const ours = firedrillImage(version);
   if (await present(ours)) return describe(ours);
   throw imageMissing(ours, setupHint(ours));
@@ -61,7 +62,7 @@ function imageMissing(name: string, hint: string): FiredrillError {
 /** docker/setup.sh builds 2.19.1 unless told other versions. */
 function setupHint(name: string): string {
   const version = name.slice(FIREDRILL_TITLE.length + 1);
-  return version === ENGINES.opensearch.defaultVersion
+  return version === DISTRIBUTIONS.opensearch.defaultVersion
     ? 'run bash docker/setup.sh'
     : `run FIREDRILL_OPENSEARCH_VERSIONS=${version} bash docker/setup.sh`;
 }

@@ -1,4 +1,4 @@
 export { DOCKER_NOT_RUNNING, dockerClient, dockerIsRunning } from './docker.js';
-export { ENGINES } from './engines.js';
+export { DISTRIBUTIONS } from './distributions.js';
 export { firedrillImage, officialImage } from './images.js';
 export { stopTestcontainersCluster, TestcontainersCluster } from './testcontainers-cluster.js';

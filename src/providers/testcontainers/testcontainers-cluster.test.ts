@@ -7,8 +7,8 @@ describe('TestcontainersCluster configuration', () => {
   it('refuses unsupported settings in one line', () => {
     const provider = new TestcontainersCluster();
     expect(() => provider.withNodes(2)).toThrow('nodes must be 1 or 3, got 2');
-    expect(() => provider.withEngine('solr')).toThrow(
-      "unknown engine 'solr': use opensearch or elasticsearch",
+    expect(() => provider.withDistribution('solr')).toThrow(
+      "unknown distribution 'solr': use opensearch or elasticsearch",
     );
     expect(() => provider.withHttpPort(70000)).toThrow(
       'HTTP port must be an integer from 1 to 65535, got 70000',

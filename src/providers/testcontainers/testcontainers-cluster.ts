@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { connect } from '../../cluster/connect.js';
-import type { Engine } from '../../cluster/types.js';
+import type { Distribution } from '../../cluster/types.js';
 import { FiredrillError } from '../../errors.js';
 import type { ClusterProvider, StartedCluster } from '../types.js';
 import { dockerClient, ensurePortFree, portInUse } from './docker.js';
-import { ENGINES, isEngine } from './engines.js';
+import { DISTRIBUTIONS, isDistribution } from './distributions.js';
 import { resolveImage, type ResolvedImage } from './images.js';
 import { validNodes, validPort } from '../options.js';
 
@@ -27,17 +27,17 @@ const NETWORK_LABEL = 'dev.firedrill.network';
  */
 export class TestcontainersCluster implements ClusterProvider {
   readonly name = 'testcontainers';
-  private engine: Engine = 'opensearch';
+  private distribution: Distribution = 'opensearch';
   private version?: string;
   private image?: string;
   private nodes: 1 | 3 = 1;
   private httpPort?: number;
   private reuse = false;
 
-  withEngine(engine: string): this {
-    if (!isEngine(engine))
-      throw new FiredrillError(`unknown engine '${engine}': use opensearch or elasticsearch`);
-    this.engine = engine;
+  withDistribution(name: string): this {
+    if (!isDistribution(name))
+      throw new FiredrillError(`unknown distribution '${name}': use opensearch or elasticsearch`);
+    this.distribution = name;
     return this;
   }
 
@@ -73,8 +73,8 @@ export class TestcontainersCluster implements ClusterProvider {
     // A reused container may hold the port itself, so only a fresh start checks it up front.
     if (this.httpPort !== undefined && !this.reuse) await ensurePortFree(this.httpPort);
     const image = await resolveImage(
-      this.engine,
-      this.version ?? ENGINES[this.engine].defaultVersion,
+      this.distribution,
+      this.version ?? DISTRIBUTIONS[this.distribution].defaultVersion,
       this.image,
     );
     const containers = await this.startContainers(image);
@@ -86,7 +86,7 @@ export class TestcontainersCluster implements ClusterProvider {
       await cluster.close();
       return {
         url,
-        engine: cluster.info.engine,
+        distribution: cluster.info.distribution,
         version: cluster.info.version,
         nodes: this.nodes,
         provider: 'testcontainers',
@@ -103,7 +103,7 @@ export class TestcontainersCluster implements ClusterProvider {
     try {
       if (image.firedrill) return [await this.configure(this.firedrillContainer(image.name), 0).start()];
       if (this.nodes === 1)
-        return [await this.configure(ENGINES[this.engine].officialNode(image.name), 0).start()];
+        return [await this.configure(DISTRIBUTIONS[this.distribution].officialNode(image.name), 0).start()];
       return await this.startOfficialNetwork(image.name);
     } catch (error) {
       if (error instanceof FiredrillError) throw error;
@@ -127,9 +127,9 @@ export class TestcontainersCluster implements ClusterProvider {
     const network = `firedrill-${randomUUID()}`;
     await client.network.create({ Name: network, Driver: 'bridge', Labels: { [LABEL]: 'true' } });
     const names = Array.from({ length: this.nodes }, (_, i) => `node-${i + 1}`);
-    const engine = ENGINES[this.engine];
+    const images = DISTRIBUTIONS[this.distribution];
     const starts = names.map((name, i) =>
-      this.configure(engine.officialNode(image), i)
+      this.configure(images.officialNode(image), i)
         .withNetworkMode(network)
         .withNetworkAliases(name)
         .withLabels({ [NETWORK_LABEL]: network })
@@ -139,7 +139,7 @@ export class TestcontainersCluster implements ClusterProvider {
           // 'zen' is the multi-node discovery of OpenSearch and Elasticsearch 7; 8 still accepts it.
           'discovery.type': 'zen',
           'discovery.seed_hosts': names.join(','),
-          [engine.initialManagersSetting]: names.join(','),
+          [images.initialManagersSetting]: names.join(','),
         })
         .start(),
     );

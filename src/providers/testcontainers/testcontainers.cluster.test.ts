@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../cluster/index.js';
-import { ENGINES, stopTestcontainersCluster, TestcontainersCluster } from './index.js';
+import { DISTRIBUTIONS, stopTestcontainersCluster, TestcontainersCluster } from './index.js';
 import type { StartedCluster } from '../types.js';
 import { containerExists, dockerSkipReason, localImagesOf } from './fixtures/docker.js';
 
@@ -32,7 +32,7 @@ async function withCluster(started: StartedCluster, check: () => Promise<void>):
 async function expectUsable(url: string, nodes: number, replicas: number): Promise<void> {
   const cluster = await connect({ target: url });
   try {
-    expect(cluster.info.engine).toBe('opensearch');
+    expect(cluster.info.distribution).toBe('opensearch');
     await cluster.createIndex('fd-docker-smoke', {
       settings: { number_of_shards: 3, number_of_replicas: replicas },
     });
@@ -68,7 +68,7 @@ describe.skipIf(!!skip)(
         const started = await new TestcontainersCluster().withVersion('2.19.1').start();
         await withCluster(started, async () => {
           expect(started).toMatchObject({
-            engine: 'opensearch',
+            distribution: 'opensearch',
             version: '2.19.1',
             nodes: 1,
             provider: 'testcontainers',
@@ -86,7 +86,7 @@ describe.skipIf(!!skip)(
       async () => {
         const started = await new TestcontainersCluster().withNodes(3).start();
         await withCluster(started, async () => {
-          expect(started).toMatchObject({ engine: 'opensearch', version: '2.19.1', nodes: 3 });
+          expect(started).toMatchObject({ distribution: 'opensearch', version: '2.19.1', nodes: 3 });
           // Two replicas of every shard can only be green when three nodes hold them.
           await expectUsable(started.url, 3, 2);
         });
@@ -143,7 +143,7 @@ describe.skipIf(!!skip)(
     const others = skip
       ? []
       : (await localImagesOf('firedrill/opensearch')).filter(
-          (tag) => !tag.endsWith(`:${ENGINES.opensearch.defaultVersion}`),
+          (tag) => !tag.endsWith(`:${DISTRIBUTIONS.opensearch.defaultVersion}`),
         );
     it.skipIf(others.length === 0)(
       named('starts each of them', others.length ? undefined : 'only the default version is built'),
@@ -152,7 +152,7 @@ describe.skipIf(!!skip)(
           const version = image.split(':').pop()!;
           const started = await new TestcontainersCluster().withVersion(version).start();
           await withCluster(started, async () => {
-            expect(started).toMatchObject({ engine: 'opensearch', version });
+            expect(started).toMatchObject({ distribution: 'opensearch', version });
             await expectUsable(started.url, 1, 0);
           });
         }
@@ -163,21 +163,21 @@ describe.skipIf(!!skip)(
 );
 
 describe.skipIf(!!skip)(named('testcontainers provider with official images', skip), async () => {
-  const noImage = (engine: string) =>
-    `no ${engine} image exists locally and no registry is reachable to pull one`;
-  const esImage = skip ? undefined : (await localImagesOf(ENGINES.elasticsearch.repository))[0];
-  const osImage = skip ? undefined : (await localImagesOf(ENGINES.opensearch.repository))[0];
+  const noImage = (distribution: string) =>
+    `no ${distribution} image exists locally and no registry is reachable to pull one`;
+  const esImage = skip ? undefined : (await localImagesOf(DISTRIBUTIONS.elasticsearch.repository))[0];
+  const osImage = skip ? undefined : (await localImagesOf(DISTRIBUTIONS.opensearch.repository))[0];
 
   it.skipIf(!esImage)(
     named('starts Elasticsearch from the official image', esImage ? undefined : noImage('Elasticsearch')),
     async () => {
       const version = esImage!.split(':').pop()!;
       const started = await new TestcontainersCluster()
-        .withEngine('elasticsearch')
+        .withDistribution('elasticsearch')
         .withVersion(version)
         .start();
       await withCluster(started, async () => {
-        expect(started).toMatchObject({ engine: 'elasticsearch', version, nodes: 1 });
+        expect(started).toMatchObject({ distribution: 'elasticsearch', version, nodes: 1 });
       });
     },
     STARTUP,

@@ -6,11 +6,11 @@ import type { CompiledRule } from '../../compile/types.js';
 import { loadConfig } from '../../content/config.js';
 import { ENGINE_INDICES } from '../../engine/indices.js';
 import { loadDeployedRules } from '../../engine/rules.js';
-import { formatTelemetry } from '../../health/format.js';
-import { checkTelemetry } from '../../health/health.js';
+import { formatHealth } from '../../health/format.js';
+import { checkHealth } from '../../health/health.js';
 import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
 
-interface TelemetryCommandOptions extends TargetOptions {
+interface HealthCommandOptions extends TargetOptions {
   json?: boolean;
   marker?: string;
   maxAge: string;
@@ -18,11 +18,11 @@ interface TelemetryCommandOptions extends TargetOptions {
   config?: string;
 }
 
-/** `firedrill telemetry`: is what the rules need logged, retained and searchable? */
-export function telemetryCommand(): Command {
+/** `firedrill health`: is what the rules need logged, retained and searchable? */
+export function healthCommand(): Command {
   return withTargetOptions(
-    new Command('telemetry').description(
-      'per provider: which activities and actions are in the cluster, whether the fields the rules use are populated, freshness, dead letters',
+    new Command('health').description(
+      'per log source: which activities and actions are in the cluster, whether the fields the rules use are populated, freshness, dead letters',
     ),
   )
     .option('--json', 'print JSON')
@@ -30,11 +30,11 @@ export function telemetryCommand(): Command {
     .option('--max-age <hours>', 'a source whose newest event is older is stale', '24')
     .option('--content <dir>', 'rules to check when none are deployed: <dir>/detections', '.')
     .option('--config <file>', 'the deployment config for those rules')
-    .action(async (options: TelemetryCommandOptions) => {
+    .action(async (options: HealthCommandOptions) => {
       const cluster = await connectTarget(options);
       try {
         const rules = await rulesToCheck(cluster, options);
-        const report = await checkTelemetry(cluster, {
+        const report = await checkHealth(cluster, {
           rules,
           marker: options.marker,
           maxAgeMs: Number(options.maxAge) * 3_600_000,
@@ -42,7 +42,7 @@ export function telemetryCommand(): Command {
         process.stdout.write(
           options.json
             ? `${JSON.stringify(report, null, 2)}\n`
-            : formatTelemetry(report, process.stdout.isTTY === true),
+            : formatHealth(report, process.stdout.isTTY === true),
         );
       } finally {
         await cluster.close();
@@ -51,7 +51,7 @@ export function telemetryCommand(): Command {
 }
 
 /** The deployed rules; before a first deploy, the ones in the content directory. */
-async function rulesToCheck(cluster: Cluster, options: TelemetryCommandOptions): Promise<CompiledRule[]> {
+async function rulesToCheck(cluster: Cluster, options: HealthCommandOptions): Promise<CompiledRule[]> {
   if (await cluster.indexExists(ENGINE_INDICES.rules))
     return loadDeployedRules(cluster, ENGINE_INDICES.rules);
   return compileRules(join(options.content, 'detections'), loadConfig(options.config));

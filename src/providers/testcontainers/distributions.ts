@@ -1,10 +1,10 @@
 import { ElasticsearchContainer } from '@testcontainers/elasticsearch';
 import { OpenSearchContainer } from '@testcontainers/opensearch';
 import type { GenericContainer } from 'testcontainers';
-import type { Engine } from '../../cluster/types.js';
+import type { Distribution } from '../../cluster/types.js';
 
-/** What differs between the engines' official images; everything else is shared. */
-export interface EngineImages {
+/** What differs between the distributions' official images; everything else is shared. */
+export interface DistributionImages {
   repository: string;
   defaultVersion: string;
   /** docker/setup.sh builds a local image (firedrill/opensearch) only for OpenSearch. */
@@ -15,7 +15,7 @@ export interface EngineImages {
   officialNode(image: string): GenericContainer;
 }
 
-export const ENGINES: Record<Engine, EngineImages> = {
+export const DISTRIBUTIONS: Record<Distribution, DistributionImages> = {
   opensearch: {
     repository: 'opensearchproject/opensearch',
     defaultVersion: '2.19.1',
@@ -36,6 +36,6 @@ export const ENGINES: Record<Engine, EngineImages> = {
   },
 };
 
-export function isEngine(value: string): value is Engine {
-  return Object.hasOwn(ENGINES, value);
+export function isDistribution(value: string): value is Distribution {
+  return Object.hasOwn(DISTRIBUTIONS, value);
 }
