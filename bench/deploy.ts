@@ -8,9 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { connect, type Cluster } from '../src/cluster/index.js';
 import { compileAll } from '../src/compile/index.js';
 import type { Resource } from '../src/compile/types.js';
-import { deploy, rollback } from '../src/deploy/index.js';
+import { deploy, removeDeployment, rollback } from '../src/deploy/index.js';
 import { describeError } from '../src/errors.js';
-import { onBenchCluster, removeNamespace } from './lib/target.js';
+import { onBenchCluster } from './lib/target.js';
 import type { BenchRow } from './run.js';
 
 const NOOP_RUNS = 5;
@@ -21,7 +21,7 @@ export function benchDeploy(target = process.env.FIREDRILL_BENCH_TARGET): Promis
 
 async function measure(target: string): Promise<BenchRow[]> {
   const namespace = `bench-${process.pid}`;
-  const resources = compileAll({ namespace });
+  const resources = compileAll({ deployment: namespace });
   const cluster = await connect({ target });
   const options = { deployment: namespace };
   try {
@@ -52,7 +52,7 @@ async function measure(target: string): Promise<BenchRow[]> {
       { name: 'rollback of that change', value: back.ms, unit: 'ms' },
     ];
   } finally {
-    await removeNamespace(cluster, namespace);
+    await removeDeployment(cluster, namespace);
     await cluster.close();
   }
 }

@@ -14,11 +14,12 @@ import { parse } from 'yaml';
 import { connect, type Cluster } from '../src/cluster/index.js';
 import { compileAll } from '../src/compile/index.js';
 import type { CompiledRule, Resource } from '../src/compile/types.js';
-import { deploy } from '../src/deploy/index.js';
-import { DetectionEngine, engineIndices, runOnce } from '../src/engine/index.js';
+import { deploy, removeDeployment } from '../src/deploy/index.js';
+import { DetectionEngine, runOnce } from '../src/engine/index.js';
 import { describeError } from '../src/errors.js';
-import { readRecords } from '../src/ingest/index.js';
-import { onBenchCluster, removeNamespace } from './lib/target.js';
+import { ingestRecords, readRecords } from '../src/ingest/index.js';
+import { layoutOf } from '../src/layout/index.js';
+import { onBenchCluster } from './lib/target.js';
 import type { BenchRow } from './run.js';
 
 const RULES = 100;
@@ -32,27 +33,26 @@ export function benchEngine(target = process.env.FIREDRILL_BENCH_TARGET): Promis
 
 async function measure(target: string): Promise<BenchRow[]> {
   const namespace = `bench-engine-${process.pid}`;
-  const indices = engineIndices(`${namespace}-firedrill`);
   const cluster = await connect({ target });
   try {
-    await deploy(cluster, withRulePack(compileAll({ namespace }), RULES), { deployment: namespace });
-    const router = new Router(cluster, namespace);
+    await deploy(cluster, withRulePack(compileAll({ deployment: namespace }), RULES), {
+      deployment: namespace,
+    });
+    const send = (records: Record<string, unknown>[]) => ingest(cluster, namespace, records);
 
     const samples = await cloudTrailSamples();
     const ingestStart = performance.now();
     for (let i = 0; i < EVENTS; i += BATCH)
-      await router.send(
-        Array.from({ length: Math.min(BATCH, EVENTS - i) }, (_, k) => sample(samples, i + k)),
-      );
+      await send(Array.from({ length: Math.min(BATCH, EVENTS - i) }, (_, k) => sample(samples, i + k)));
     const ingestRate = EVENTS / ((performance.now() - ingestStart) / 1000);
-    await cluster.refresh(`${namespace}-logs-*`);
+    await cluster.refresh(layoutOf(namespace).eventIndices);
 
     const evalStart = performance.now();
-    const report = await runOnce(cluster, { indices, settleMs: 0 });
+    const report = await runOnce(cluster, { deployment: namespace, settleMs: 0 });
     const evalRate = EVENTS / ((performance.now() - evalStart) / 1000);
     if (report.errors) throw new Error(report.rules.find((r) => r.error)!.error);
 
-    const latencies = await latency(cluster, router, indices.alerts);
+    const latencies = await latency(cluster, send, namespace);
     return [
       {
         name: `plain ingest through the pipelines (${EVENTS} CloudTrail records)`,
@@ -75,7 +75,7 @@ async function measure(target: string): Promise<BenchRow[]> {
       { name: 'ingest → alert latency p95', value: percentile(latencies, 95), unit: 'ms', goal: '≤ 5000' },
     ];
   } finally {
-    await removeNamespace(cluster, namespace);
+    await removeDeployment(cluster, namespace);
     await cluster.close();
   }
 }
@@ -96,29 +96,28 @@ function withRulePack(resources: Resource[], count: number): Resource[] {
   return [...resources.filter((r) => r.kind !== 'rule'), ...pack];
 }
 
-/** Raw records into the namespace's router pipeline, as `ingestRecords` sends them to the default one. */
-class Router {
-  constructor(
-    private readonly cluster: Cluster,
-    private readonly namespace: string,
-  ) {}
-
-  async send(records: Record<string, unknown>[]): Promise<void> {
-    const items = await this.cluster.bulk(
-      records.map((record) => ({
-        create: { _index: `${this.namespace}-logs-firedrill.incoming-default` },
-        doc: { message: JSON.stringify(record) },
-      })),
-      { pipeline: `${this.namespace}-firedrill-router` },
-    );
-    const failed = items.find((item) => item.status >= 300 || item._index?.includes('deadletter'));
-    if (failed)
-      throw new Error(`ingest failed: ${failed.error?.reason ?? `dead-lettered into ${failed._index}`}`);
-  }
+/** Raw records through the deployment's pipelines, the way `firedrill replay` sends them; none may fail. */
+async function ingest(
+  cluster: Cluster,
+  deployment: string,
+  records: Record<string, unknown>[],
+): Promise<void> {
+  const summary = await ingestRecords(
+    cluster,
+    records.map((value, i) => ({ value, text: JSON.stringify(value), file: 'bench', line: i + 1 })),
+    { deployment, batchSize: records.length },
+  );
+  if (summary.indexed !== records.length)
+    throw new Error(`ingest failed: ${summary.failures[0]?.reason ?? `${summary.duplicates} duplicate(s)`}`);
 }
 
 /** Milliseconds from sending one root CreateUser record to its alert being searchable, per sample. */
-async function latency(cluster: Cluster, router: Router, alertsIndex: string): Promise<number[]> {
+async function latency(
+  cluster: Cluster,
+  send: (records: Record<string, unknown>[]) => Promise<void>,
+  deployment: string,
+): Promise<number[]> {
+  const { alertsIndex } = layoutOf(deployment);
   const example = parse(
     readFileSync('detections/an1608/examples/an1608-aws-account-created-by-root.yaml', 'utf8'),
   ) as { positive: { events: Record<string, unknown>[] }[] };
@@ -126,14 +125,14 @@ async function latency(cluster: Cluster, router: Router, alertsIndex: string): P
   const engine = new DetectionEngine(cluster)
     .withInterval(1000)
     .withRules('an1608-aws-account-created-by-root-*')
-    .withRunOptions({ indices: engineIndices(alertsIndex.replace(/-alerts$/, '')) })
+    .withRunOptions({ deployment })
     .start();
   const out: number[] = [];
   try {
     for (let i = 0; i < LATENCY_SAMPLES; i++) {
       const eventID = `bench-latency-${process.pid}-${i}`;
       const start = performance.now();
-      await router.send([withTarget(record, eventID, `bench-user-${i}`)]);
+      await send([withTarget(record, eventID, `bench-user-${i}`)]);
       for (;;) {
         const found = await cluster
           .count(alertsIndex, { term: { 'firedrill.alert.source.event_ids': eventID } })

@@ -16,15 +16,23 @@ export {
 } from './providers/index.js';
 export {
   DetectionEngine,
-  ENGINE_INDICES,
-  engineIndices,
   runOnce,
-  type EngineIndices,
   type RuleRunReport,
   type RunOptions,
   type RunReport,
 } from './engine/index.js';
-export { formatAlert, listAlerts, type AlertDocument, type AlertFilter } from './alerts/index.js';
+export type { AlertDocument, AlertEventSummary } from './engine/alert-document.js';
+export { formatAlert, readAlerts, type AlertFilter } from './alerts/index.js';
+export { checkDeploymentName, DEFAULT_DEPLOYMENT, Layout, layoutOf } from './layout/index.js';
+export {
+  eventIdOf,
+  recogniseRecord,
+  sourceById,
+  SOURCE_IDS,
+  SOURCES,
+  type LogSource,
+  type Recogniser,
+} from './sources/index.js';
 export { compileEngineResources } from './compile/engine.js';
 export {
   compilePipelines,
@@ -33,19 +41,16 @@ export {
   type PipelineValidation,
 } from './compile/pipelines.js';
 export {
-  DEAD_LETTER_INDEX,
   ingestRecords,
   readRecords,
   type IngestFailure,
   type IngestOptions,
   type IngestSummary,
   type RawRecord,
-  type SourceName,
 } from './ingest/index.js';
-export { compileAll, type CompileAllOptions } from './compile/index.js';
+export { compileAll, forDeployment, type CompileAllOptions } from './compile/index.js';
 export {
   contentHash,
-  DEFAULT_HISTORY_INDEX,
   deploy,
   deployHistory,
   plan,
@@ -110,7 +115,7 @@ export {
 export { shiftRecord, offsetToLand } from './replay/shift.js';
 export { ScenarioHarness } from './scenarios/harness.js';
 export { deployPack, type DeployPackOptions } from './scenarios/deploy-pack.js';
-export { drill, type DrillOptions, type DrillResult } from './scenarios/drill.js';
+export { drill, type DrillOptions } from './scenarios/drill.js';
 export { startCluster, type ClusterChoice } from './providers/start.js';
 export type * from './scenarios/results.js';
 export { computeCoverage, type Coverage } from './reports/coverage.js';

@@ -1,4 +1,3 @@
-import type { Cluster } from '../../src/cluster/index.js';
 import { EmbeddedCluster } from '../../src/providers/index.js';
 import type { BenchRow } from '../run.js';
 
@@ -14,16 +13,4 @@ export async function onBenchCluster(
   } finally {
     await started.stop();
   }
-}
-
-/** Removes everything a benchmark deployed under its namespace, history included. */
-export async function removeNamespace(cluster: Cluster, namespace: string): Promise<void> {
-  const pattern = `${namespace}-*`;
-  for (const id of Object.keys(await cluster.getIndexTemplates(pattern)))
-    await cluster.deleteIndexTemplate(id);
-  for (const id of Object.keys(await cluster.getComponentTemplates(pattern)))
-    await cluster.deleteComponentTemplate(id);
-  for (const id of Object.keys(await cluster.getPipelines(pattern))) await cluster.deletePipeline(id);
-  await cluster.deleteIndex(pattern);
-  await cluster.deleteByQuery('firedrill-deployments', { term: { deployment: namespace } });
 }

@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { formatAlert } from './format.js';
-import type { AlertDocument } from './types.js';
+import type { AlertDocument } from '../engine/alert-document.js';
 
 const alert: AlertDocument = {
   '@timestamp': '2026-11-24T10:00:00.000Z',

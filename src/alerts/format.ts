@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { AlertDocument, OneOrMany } from './types.js';
+import type { AlertDocument, OneOrMany } from '../engine/alert-document.js';
 
 const SEVERITY_COLOUR: Record<string, (text: string) => string> = {
   critical: (t) => pc.bold(pc.red(t)),

@@ -1,3 +1,2 @@
 export { formatAlert } from './format.js';
-export { listAlerts, type AlertFilter } from './list.js';
-export type { AlertDocument, AlertEventSummary } from './types.js';
+export { readAlerts, type AlertFilter } from './read.js';

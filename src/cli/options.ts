@@ -1,10 +1,15 @@
 import { Option, type Command } from 'commander';
 import { connect, connectOptionsFromEnv, type Cluster } from '../cluster/index.js';
+import { checkDeploymentName, DEFAULT_DEPLOYMENT } from '../layout/index.js';
 import { readRecordedCluster } from '../providers/state.js';
 
 export interface TargetOptions {
   target?: string;
   insecure?: boolean;
+}
+
+export interface DeploymentOptions {
+  deployment: string;
 }
 
 /** Adds `--target` and `--insecure` to a command that talks to a cluster. */
@@ -17,6 +22,16 @@ export function withTargetOptions(command: Command): Command {
       ),
     )
     .addOption(new Option('--insecure', 'skip TLS certificate verification'));
+}
+
+/** Adds `--deployment NAME`: which copy of the content in the cluster a command works on (src/layout/). */
+export function withDeploymentOption(command: Command): Command {
+  return command.addOption(
+    new Option('--deployment <name>', 'the deployment whose pipelines, indices and rules are used')
+      .env('FIREDRILL_DEPLOYMENT')
+      .default(DEFAULT_DEPLOYMENT)
+      .argParser(checkDeploymentName),
+  );
 }
 
 /** Resolves the target and connects; the URL falls back to FIREDRILL_TARGET, then the recorded local cluster. */

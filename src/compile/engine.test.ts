@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileEngineResources } from './engine.js';
 import type { CompiledRule, Resource } from './types.js';
-import { engineIndices } from '../engine/indices.js';
+import { forDeployment } from './index.js';
 
 const eventTemplates: Resource[] = [
   {
@@ -62,14 +62,14 @@ describe('compileEngineResources', () => {
     expect(byId.get('rule:t')!.body.firedrill_rule_enabled).toBe(false);
   });
 
-  it('names every index after the installation prefix', () => {
-    const named = compileEngineResources(rules, eventTemplates, engineIndices('tenant-a'));
+  it('names every index after the deployment', () => {
+    const named = forDeployment(compileEngineResources(rules, eventTemplates), 'tenant-a');
     expect(named.map((r) => r.index ?? r.id)).toEqual([
-      'tenant-a-alerts',
-      'tenant-a-rules',
-      'tenant-a-engine-state',
-      'tenant-a-rules',
-      'tenant-a-rules',
+      'tenant-a-firedrill-alerts',
+      'tenant-a-firedrill-rules',
+      'tenant-a-firedrill-engine-state',
+      'tenant-a-firedrill-rules',
+      'tenant-a-firedrill-rules',
     ]);
   });
 });

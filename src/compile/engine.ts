@@ -1,5 +1,5 @@
 import { compileSchema } from '../content/yaml.js';
-import { ENGINE_INDICES, type EngineIndices } from '../engine/indices.js';
+import { layoutOf } from '../layout/index.js';
 import type { CompiledRule, Resource } from './types.js';
 
 import alertsDefinition from './engine-indices/alerts.json' with { type: 'json' };
@@ -60,13 +60,11 @@ function checked<T>(name: string, value: unknown, validate: ReturnType<typeof co
 /**
  * The engine's cluster resources: the alerts index template, the rules index (event mappings merged in so
  * query rules are storable as percolator queries), the checkpoint index, and one `rule` document per rule
- * (written by the deployer into the rules index with `_id` = rule id). Other index names isolate tests or tenants.
+ * (written by the deployer into the rules index with `_id` = rule id). Named for the default deployment;
+ * `compileAll` renames them for any other.
  */
-export function compileEngineResources(
-  rules: CompiledRule[],
-  eventTemplates: Resource[],
-  indices: EngineIndices = ENGINE_INDICES,
-): Resource[] {
+export function compileEngineResources(rules: CompiledRule[], eventTemplates: Resource[]): Resource[] {
+  const layout = layoutOf();
   const alerts = checked('alerts.json', structuredClone(alertsDefinition), validateIndexTemplate);
   const rulesIndex = checked('rules.json', structuredClone(rulesDefinition), validateIndexBody);
   const state = checked('state.json', structuredClone(stateDefinition), validateIndexBody);
@@ -82,15 +80,15 @@ export function compileEngineResources(
   return [
     {
       kind: 'index_template',
-      id: indices.alerts,
-      body: { ...alerts, index_patterns: [`${indices.alerts}*`] },
+      id: layout.alertsIndex,
+      body: { ...alerts, index_patterns: [`${layout.alertsIndex}*`] },
     },
-    { kind: 'index', id: indices.rules, body: { ...rulesBody } },
-    { kind: 'index', id: indices.state, body: { ...state } },
+    { kind: 'index', id: layout.rulesIndex, body: { ...rulesBody } },
+    { kind: 'index', id: layout.engineStateIndex, body: { ...state } },
     ...rules.map((rule) => ({
       kind: 'rule' as const,
       id: rule.id,
-      index: indices.rules,
+      index: layout.rulesIndex,
       body: ruleDocument(rule),
     })),
   ];

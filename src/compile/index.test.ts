@@ -15,7 +15,7 @@ describe('compileAll', () => {
   });
 
   it('namespaces every owned name and reference consistently, and nothing else', () => {
-    const spaced = compileAll({ namespace: 't1' });
+    const spaced = compileAll({ deployment: 't1' });
     expect(spaced.map((r) => r.id)).toEqual(plain.map((r) => (r.kind === 'rule' ? r.id : `t1-${r.id}`)));
     const text = JSON.stringify(spaced.map((r) => ({ ...r, sourceFile: undefined })));
     expect(text).not.toMatch(/[^A-Za-z0-9_.-](firedrill-|logs-)/);

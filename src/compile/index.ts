@@ -3,6 +3,7 @@ import { loadConfig, type FiredrillConfig } from '../content/config.js';
 import { compileEngineResources } from './engine.js';
 import { compilePipelines } from './pipelines.js';
 import { compileRules } from './rules/index.js';
+import { layoutOf } from '../layout/index.js';
 import { RESOURCE_KIND_ORDER, type Resource } from './types.js';
 
 export interface CompileAllOptions {
@@ -10,10 +11,10 @@ export interface CompileAllOptions {
   contentDir?: string;
   config?: FiredrillConfig;
   /**
-   * Prefixes every name the content owns — resource ids, index names and patterns, pipeline
-   * references — so independent copies can share one cluster (tests, benchmarks).
+   * The deployment the resources are for (default `default`): any other prefixes every name the content
+   * owns — resource ids, index names and patterns, pipeline references — so copies share one cluster.
    */
-  namespace?: string;
+  deployment?: string;
 }
 
 /** Everything a deploy puts into a cluster — pipelines, templates, engine indices, rules — in apply order. */
@@ -26,24 +27,16 @@ export function compileAll(options: CompileAllOptions = {}): Resource[] {
   const all = [...pipelines, ...engine].sort(
     (a, b) => RESOURCE_KIND_ORDER.indexOf(a.kind) - RESOURCE_KIND_ORDER.indexOf(b.kind),
   );
-  return options.namespace ? all.map((r) => withNamespace(r, options.namespace as string)) : all;
+  return forDeployment(all, options.deployment);
 }
 
-// Names the content owns start with `firedrill-` (resources, engine indices) or `logs-` (event indices).
-const OWNED_NAME = /(^|[^A-Za-z0-9_.-])(firedrill-|logs-)/g;
-
-function withNamespace(resource: Resource, namespace: string): Resource {
-  const rename = (value: unknown): unknown => {
-    if (typeof value === 'string') return value.replace(OWNED_NAME, `$1${namespace}-$2`);
-    if (Array.isArray(value)) return value.map(rename);
-    if (value && typeof value === 'object')
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rename(v)]));
-    return value;
-  };
-  return {
-    ...resource,
-    id: rename(resource.id) as string,
-    body: rename(resource.body) as Record<string, unknown>,
-    ...(resource.index ? { index: rename(resource.index) as string } : {}),
-  };
+/** Compiled resources renamed for a deployment (src/layout/): ids, bodies and the indices rules go to. */
+export function forDeployment(resources: Resource[], deployment?: string): Resource[] {
+  const layout = layoutOf(deployment);
+  return resources.map((r) => ({
+    ...r,
+    id: layout.scope(r.id),
+    body: layout.scope(r.body),
+    ...(r.index ? { index: layout.scope(r.index) } : {}),
+  }));
 }

@@ -14,6 +14,7 @@ import {
   type ProcessorEntry,
 } from '../content/pipelines.js';
 import { ContentError } from '../errors.js';
+import { routeBySource } from './route.js';
 import type { Resource, ResourceKind } from './types.js';
 
 export interface PipelineCompileOptions {
@@ -72,6 +73,10 @@ function compileProcessors(
     const [type, config] = Object.entries(entry)[0] as [string, ProcessorConfig];
     const { unless_option: unless, source_files: sourceFiles, on_failure: onFailure, ...rest } = config;
     if (unless && enabled.has(unless)) continue;
+    if (type === 'route_by_source') {
+      out.push(...routeBySource());
+      continue;
+    }
     const compiled: ProcessorConfig = { ...rest };
     if (sourceFiles) {
       const parts = sourceFiles.map((file) => readFileSync(join(dir, file), 'utf8'));

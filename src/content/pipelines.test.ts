@@ -38,7 +38,7 @@ describe('pipeline content', () => {
       t
         .replace('  - json:\n      tag: parse-message', '  - copy:\n      tag: parse-message')
         .replace('tag: reject-digest-file', 'tag: keep-raw-text')
-        .replace("name: 'firedrill-{{{firedrill.source}}}'", 'name: firedrill-gcp'),
+        .replace('  - route_by_source:\n', '  - pipeline:\n      name: firedrill-gcp\n'),
     );
     const aws = withEdit('aws-cloudtrail/pipeline.yaml', (t) =>
       t.replace('scripts/categorise.painless', 'scripts/missing.painless'),
@@ -51,7 +51,7 @@ describe('pipeline content', () => {
         /^router\/pipeline.yaml:\d+: processors.3.fail.tag: duplicate tag 'keep-raw-text'/,
       ),
       expect.stringMatching(
-        /^router\/pipeline.yaml:\d+: processors.11.pipeline.name: no pipeline 'firedrill-gcp' in /,
+        /^router\/pipeline.yaml:\d+: processors.\d+.pipeline.name: no pipeline 'firedrill-gcp' in /,
       ),
     ]);
     expect(problems(dir, new Set([...PORTABLE_PROCESSORS, 'copy']))).toHaveLength(2);

@@ -42,6 +42,9 @@ export const PORTABLE_PROCESSORS: ReadonlySet<string> = new Set([
   'user_agent',
 ]);
 
+/** Processors the compiler expands into real ones (src/compile/route.ts); never sent to a cluster as such. */
+export const COMPILER_PROCESSORS: ReadonlySet<string> = new Set(['route_by_source']);
+
 /** One processor as written: `{ <type>: { tag, ...config } }`. */
 export type ProcessorEntry = Record<string, ProcessorConfig>;
 export interface ProcessorConfig {
@@ -248,7 +251,8 @@ function checkPipeline(
           ),
         );
       };
-      if (!known.has(type)) error(`unknown processor type '${type}' for this distribution`);
+      if (!known.has(type) && !COMPILER_PROCESSORS.has(type))
+        error(`unknown processor type '${type}' for this distribution`);
       if (tags.has(config.tag))
         error(`duplicate tag '${config.tag}' (dead letters name the failing processor by tag)`, 'tag');
       tags.add(config.tag);

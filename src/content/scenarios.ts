@@ -1,11 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { ContentError, ContentErrors } from '../errors.js';
+import { SOURCE_IDS } from '../sources/index.js';
 import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
-
-/** The log sources firedrill ingests; `auto` lets the router recognise each record. */
-export const SOURCES = ['aws-cloudtrail', 'gcp-audit', 'azure-audit'] as const;
-export type LogSource = (typeof SOURCES)[number];
 
 export interface ScenarioTechnique {
   /** e.g. T1136.003 */
@@ -31,7 +28,8 @@ export interface ScenarioEvent {
 export interface ScenarioRawLogs {
   /** Files relative to the scenario file: CloudTrail delivery files, JSON lines, arrays, gzip. */
   files: string[];
-  source?: LogSource | 'auto';
+  /** A log source id (src/sources/), or `auto` (the default): the router recognises each record. */
+  source?: string;
 }
 
 export interface AlertExpectation {
@@ -130,7 +128,7 @@ const scenarioSchema = {
       required: ['files'],
       properties: {
         files: { type: 'array', minItems: 1, items: { type: 'string' } },
-        source: { enum: [...SOURCES, 'auto'] },
+        source: { enum: [...SOURCE_IDS, 'auto'] },
       },
     },
     expect: {
@@ -309,14 +307,15 @@ export interface IdentityTemplate {
 }
 
 export interface TemplateFile {
-  source: LogSource;
+  /** The log source id of the records (src/sources/). */
+  source: string;
   identities: Record<string, IdentityTemplate>;
   events: Record<string, EventTemplate>;
 }
 
 export interface TemplateLibrary {
-  events: Map<string, EventTemplate & { source: LogSource; file: string }>;
-  identities: Map<string, IdentityTemplate & { source: LogSource; file: string }>;
+  events: Map<string, EventTemplate & { source: string; file: string }>;
+  identities: Map<string, IdentityTemplate & { source: string; file: string }>;
 }
 
 const templateSchema = {
@@ -324,7 +323,7 @@ const templateSchema = {
   additionalProperties: false,
   required: ['source', 'events'],
   properties: {
-    source: { enum: [...SOURCES] },
+    source: { enum: [...SOURCE_IDS] },
     identities: {
       type: 'object',
       default: {},

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.js';
 import { compileAll } from '../compile/index.js';
-import { deploy } from './index.js';
+import { layoutOf } from '../layout/index.js';
+import { deploy, removeDeployment } from './index.js';
 import { connectTestCluster, uniqueName } from '../../test/setup/connect.js';
-import { cleanup } from './fixtures/helpers.js';
 
 let cluster: Cluster;
 const ns = uniqueName('content');
@@ -12,12 +12,12 @@ beforeAll(async () => {
   cluster = await connectTestCluster();
 });
 afterAll(async () => {
-  await cleanup(cluster, ns);
+  await removeDeployment(cluster, ns);
   await cluster.close();
 });
 
 describe('the real content set', () => {
-  const resources = compileAll({ namespace: ns });
+  const resources = compileAll({ deployment: ns });
 
   it('deploys every pipeline, template, engine index and rule, then redeploys with zero writes', async () => {
     const first = await deploy(cluster, resources, { deployment: ns });
@@ -55,5 +55,17 @@ describe('the real content set', () => {
       [{ message: JSON.stringify(record) }],
     );
     expect(result.docs[0]?.doc._index).toBe(`${ns}-logs-aws.cloudtrail-default`);
+  });
+
+  it('removes the whole deployment, history included, and nothing of the default one', async () => {
+    const before = Object.keys(await cluster.getPipelines('firedrill-*')).length;
+    await removeDeployment(cluster, ns);
+    expect(await cluster.getPipelines(`${ns}-*`)).toEqual({});
+    expect(await cluster.getIndexTemplates(`${ns}-*`)).toEqual({});
+    expect(await cluster.getComponentTemplates(`${ns}-*`)).toEqual({});
+    expect(await cluster.indexExists(layoutOf(ns).alertsIndex)).toBe(false);
+    expect(await cluster.count(layoutOf().historyIndex, { term: { deployment: ns } })).toBe(0);
+    expect(Object.keys(await cluster.getPipelines('firedrill-*'))).toHaveLength(before);
+    await expect(removeDeployment(cluster, 'default')).rejects.toThrow(/never removed whole/);
   });
 });

@@ -3,7 +3,6 @@ import type { Resource } from '../compile/types.js';
 import { FiredrillError } from '../errors.js';
 import { applyPlan, type ProgressListener } from './apply.js';
 import {
-  DEFAULT_HISTORY_INDEX,
   ensureHistoryIndex,
   getDeployment,
   latestDeployment,
@@ -13,7 +12,7 @@ import {
   type DeploymentSummary,
 } from './history.js';
 import { acquireLock, type LockOptions } from './lock.js';
-import { checkDeploymentName } from './metadata.js';
+import { checkDeploymentName, DEFAULT_DEPLOYMENT, layoutOf } from '../layout/index.js';
 import { plan, type Plan, type PlanOptions } from './plan.js';
 
 export interface DeployOptions extends PlanOptions {
@@ -50,7 +49,7 @@ async function deployAs(
   options: DeployOptions,
   kind: Pick<DeploymentRecord, 'action' | 'rolled_back_to'>,
 ): Promise<DeployResult> {
-  const historyIndex = options.historyIndex ?? DEFAULT_HISTORY_INDEX;
+  const historyIndex = options.historyIndex ?? layoutOf().historyIndex;
   const first = await plan(cluster, resources, options);
   if (options.dryRun || !first.hasChanges) return { plan: first };
 
@@ -90,8 +89,8 @@ export interface RollbackOptions extends Omit<DeployOptions, 'prune'> {
  * checkout is needed — deleting what later versions added. Recorded as a new version.
  */
 export async function rollback(cluster: Cluster, options: RollbackOptions = {}): Promise<DeployResult> {
-  const deployment = checkDeploymentName(options.deployment ?? 'default');
-  const historyIndex = options.historyIndex ?? DEFAULT_HISTORY_INDEX;
+  const deployment = checkDeploymentName(options.deployment ?? DEFAULT_DEPLOYMENT);
+  const historyIndex = options.historyIndex ?? layoutOf().historyIndex;
   const current = await latestDeployment(cluster, historyIndex, deployment);
   if (!current)
     throw new FiredrillError(`deployment '${deployment}' has never been deployed to ${cluster.info.url}`);
@@ -120,7 +119,7 @@ export function deployHistory(
 ): Promise<DeploymentSummary[]> {
   return listDeployments(
     cluster,
-    options.historyIndex ?? DEFAULT_HISTORY_INDEX,
-    checkDeploymentName(options.deployment ?? 'default'),
+    options.historyIndex ?? layoutOf().historyIndex,
+    checkDeploymentName(options.deployment ?? DEFAULT_DEPLOYMENT),
   );
 }

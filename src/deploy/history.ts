@@ -4,9 +4,6 @@ import type { ResourceKind } from '../compile/types.js';
 import { FiredrillError } from '../errors.js';
 import { FIREDRILL_VERSION } from './metadata.js';
 
-/** Deploy history and locks live in one small index, so rollback needs no repo checkout. */
-export const DEFAULT_HISTORY_INDEX = 'firedrill-deployments';
-
 /** One resource exactly as a version deployed it. */
 export interface DeployedResource {
   kind: ResourceKind;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceKind } from '../compile/types.js';
-import { checkDeploymentName, contentHash, managedMeta, readStamp, stamp } from './metadata.js';
+import { contentHash, managedMeta, readStamp, stamp } from './metadata.js';
 
 const meta = managedMeta('prod', contentHash({ a: 1 }));
 
@@ -55,14 +55,6 @@ describe('contentHash', () => {
     expect(contentHash({ a: 1, b: [1, 2] })).toBe(contentHash({ b: [1, 2], a: 1 }));
     expect(contentHash({ a: 1, b: [1, 2] })).not.toBe(contentHash({ a: 1, b: [2, 1] }));
     expect(contentHash({})).toMatch(/^[0-9a-f]{64}$/);
-  });
-});
-
-describe('checkDeploymentName', () => {
-  it('accepts plain names and rejects what would break ids and descriptions', () => {
-    expect(checkDeploymentName('prod-eu_1.a')).toBe('prod-eu_1.a');
-    for (const bad of ['', 'Prod', 'a b', 'a]b', '-x', 'x'.repeat(65)])
-      expect(() => checkDeploymentName(bad)).toThrow(/^invalid deployment name/);
   });
 });
 

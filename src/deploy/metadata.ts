@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import stringify from 'fast-json-stable-stringify';
-import { ENGINE_INDICES } from '../engine/indices.js';
-import { FiredrillError } from '../errors.js';
 import type { Resource, ResourceKind } from '../compile/types.js';
 
 /** The firedrill release that stamps resources; read from package.json (same path from src/ and dist/). */
 export const FIREDRILL_VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
-
-/** Where rule documents go when a rule Resource names no index: the engine's rules index. */
-export const DEFAULT_RULES_INDEX: string = ENGINE_INDICES.rules;
 
 /** What firedrill stamps on every resource it manages, so it can tell its own resources and their content apart. */
 export interface ManagedMeta {
@@ -28,17 +23,6 @@ export const RULE_META_FIELD = 'firedrill_managed';
 // OpenSearch pipelines reject `_meta`, so pipelines carry the stamp at the end of their description.
 const PIPELINE_MARK =
   / ?\[managed_by=firedrill deployment=(\S+) hash=([0-9a-f]{64}) firedrill_version=(\S+)\]$/;
-
-const DEPLOYMENT_NAME = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-
-/** Deployment names end up in document ids and pipeline descriptions: keep them plain. */
-export function checkDeploymentName(name: string): string {
-  if (!DEPLOYMENT_NAME.test(name))
-    throw new FiredrillError(
-      `invalid deployment name '${name}': use lowercase letters, digits, '.', '_' or '-' (at most 64)`,
-    );
-  return name;
-}
 
 export function contentHash(body: unknown): string {
   return createHash('sha256').update(stringify(body)).digest('hex');

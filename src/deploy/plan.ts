@@ -2,8 +2,9 @@ import diff, { type Difference } from 'microdiff';
 import type { Cluster } from '../cluster/index.js';
 import { RESOURCE_KIND_ORDER, type Resource, type ResourceKind } from '../compile/types.js';
 import { FiredrillError } from '../errors.js';
-import { DEFAULT_HISTORY_INDEX, latestDeployment, type DeployedResource } from './history.js';
-import { checkDeploymentName, contentHash, DEFAULT_RULES_INDEX } from './metadata.js';
+import { checkDeploymentName, DEFAULT_DEPLOYMENT, layoutOf } from '../layout/index.js';
+import { latestDeployment, type DeployedResource } from './history.js';
+import { contentHash } from './metadata.js';
 import { readLiveState, resourceKey, type LiveResource } from './state.js';
 
 export type PlanAction = 'create' | 'update' | 'delete' | 'unchanged';
@@ -58,9 +59,13 @@ export async function plan(
   resources: Resource[],
   options: PlanOptions = {},
 ): Promise<Plan> {
-  const deployment = checkDeploymentName(options.deployment ?? 'default');
+  const deployment = checkDeploymentName(options.deployment ?? DEFAULT_DEPLOYMENT);
   const wanted = sortByKind(resources.map(toDeployed));
-  const previous = await latestDeployment(cluster, options.historyIndex ?? DEFAULT_HISTORY_INDEX, deployment);
+  const previous = await latestDeployment(
+    cluster,
+    options.historyIndex ?? layoutOf().historyIndex,
+    deployment,
+  );
   const deployedBefore = new Map((previous?.resources ?? []).map((r) => [resourceKey(r), r]));
   const ruleIndices = new Set(
     [...wanted, ...deployedBefore.values()].filter((r) => r.kind === 'rule').map((r) => r.index as string),
@@ -158,10 +163,12 @@ function toDeployed(resource: Resource): DeployedResource {
     throw new FiredrillError(
       `${describe(resource)}${resource.sourceFile ? ` (from ${resource.sourceFile})` : ''}: '${stray}' is not part of an index body (settings, mappings, aliases)${stray === '_meta' ? '; put _meta under mappings' : ''}`,
     );
+  if (resource.kind === 'rule' && !resource.index)
+    throw new FiredrillError(`${describe(resource)}: a rule resource needs the index that holds it`);
   return {
     kind: resource.kind,
     id: resource.id,
-    ...(resource.kind === 'rule' ? { index: resource.index ?? DEFAULT_RULES_INDEX } : {}),
+    ...(resource.kind === 'rule' ? { index: resource.index } : {}),
     hash: contentHash(resource.body),
     body: resource.body,
     ...(resource.sourceFile ? { sourceFile: resource.sourceFile } : {}),

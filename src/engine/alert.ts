@@ -1,35 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CompiledRule, Severity } from '../compile/types.js';
 import { groupKey, type Candidate } from './candidate.js';
-import { distinctValues, fieldValues, nest, oneOrMany, type EventHit } from './fields.js';
+import type { AlertDocument, AlertEventSummary, OneOrMany } from './alert-document.js';
+import { distinctValues, oneOrMany, type EventHit } from './fields.js';
 
 /** ECS `event.severity` numbers for firedrill's severity labels (documented in docs/alerts.md). */
 export const SEVERITY_NUMBER: Record<Severity, number> = { low: 21, medium: 47, high: 73, critical: 99 };
-
-/** Who acted and from where: for a sequence, the actor of its first step (later steps are on the alert as steps). */
-const ACTOR_FIELDS = ['user.name', 'firedrill.actor.ids', 'source.ip', 'user_agent.original'];
-
-/** What was affected, and everyone and every address involved, across all the evidence. */
-const EVIDENCE_FIELDS = [
-  'cloud.provider',
-  'cloud.account.id',
-  'user.target.name',
-  'firedrill.credential.id',
-  'related.user',
-  'related.ip',
-];
-
-/** Fields shown for each sequence step and each first-activity event. */
-const SUMMARY_FIELDS = [
-  'event.action',
-  'event.id',
-  'event.outcome',
-  'user.name',
-  'user.target.name',
-  'source.ip',
-  'user_agent.original',
-  'firedrill.credential.id',
-];
 
 /** Source events listed on one alert, at most. */
 const MAX_SOURCE_EVENTS = 100;
@@ -61,14 +37,16 @@ export function alertId(candidate: Candidate, marker: string | undefined): strin
 }
 
 /** Summarises one event for steps and first activity: where it is, when, and its key fields. */
-export function eventSummary(event: EventHit, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const fields = Object.fromEntries(SUMMARY_FIELDS.map((f) => [f, oneOrMany(fieldValues(event.source, f))]));
-  return nest({
-    ...extra,
+export function eventSummary(event: EventHit, step?: { step: number; name: string }): AlertEventSummary {
+  const of = (field: string) => texts([event.source], field);
+  return prune({
     '@timestamp': new Date(event.time).toISOString(),
-    ...fields,
-    'firedrill.index': event.index,
-    'firedrill.id': event.id,
+    ...step,
+    event: { action: of('event.action'), id: of('event.id'), outcome: of('event.outcome') },
+    user: { name: of('user.name'), target: { name: of('user.target.name') } },
+    source: { ip: of('source.ip') },
+    user_agent: { original: of('user_agent.original') },
+    firedrill: { index: event.index, id: event.id, credential: { id: of('firedrill.credential.id') } },
   });
 }
 
@@ -76,65 +54,104 @@ export function eventSummary(event: EventHit, extra: Record<string, unknown> = {
 export function alertDocument(
   candidate: Candidate,
   options: { marker?: string; now: number; firstActivity?: EventHit[] },
-): Record<string, unknown> {
+): AlertDocument {
   const { rule, events } = candidate;
   const sources = events.slice(0, MAX_SOURCE_EVENTS);
   const all = events.map((e) => e.source);
+  // Who acted and from where: for a sequence, the actor of its first step (later steps are on the alert).
   const actors = candidate.steps ? [candidate.steps[0]!.event.source] : all;
-  const values = (docs: unknown[], fields: string[]) =>
-    Object.fromEntries(fields.map((field) => [field, oneOrMany(distinctValues(docs, field))]));
-  const evidence = { ...values(actors, ACTOR_FIELDS), ...values(all, EVIDENCE_FIELDS) };
   const times = events.map((e) => e.time);
-  return nest({
+  return prune({
     '@timestamp': new Date(options.now).toISOString(),
-    'event.kind': 'alert',
-    'event.id': alertId(candidate, options.marker),
-    'event.severity': SEVERITY_NUMBER[rule.severity],
-    'event.risk_score': rule.riskScore,
-    'rule.id': rule.id,
-    'rule.name': rule.name,
-    'rule.type': rule.type,
-    'rule.description': rule.description,
-    'rule.version': rule.hash,
-    ...threatFields(rule),
+    event: {
+      kind: 'alert',
+      id: alertId(candidate, options.marker),
+      severity: SEVERITY_NUMBER[rule.severity],
+      risk_score: rule.riskScore,
+    },
+    rule: {
+      id: rule.id,
+      name: rule.name,
+      type: rule.type,
+      description: rule.description,
+      version: rule.hash,
+    },
+    threat: threatOf(rule),
     tags: rule.tags.length ? rule.tags : undefined,
-    ...evidence,
-    'firedrill.marker': options.marker,
-    'firedrill.alert.severity': rule.severity,
-    'firedrill.alert.group': groupKey(candidate.group),
-    'firedrill.alert.anchor': new Date(candidate.anchor).toISOString(),
-    'firedrill.alert.first_event': new Date(Math.min(...times)).toISOString(),
-    'firedrill.alert.last_event': new Date(Math.max(...times)).toISOString(),
-    'firedrill.alert.event_count': events.length,
-    'firedrill.alert.source.ids': sources.map((e) => e.id),
-    'firedrill.alert.source.indices': [...new Set(sources.map((e) => e.index))],
-    'firedrill.alert.source.event_ids': oneOrMany(
-      distinctValues(
-        sources.map((e) => e.source),
-        'event.id',
-      ),
-    ),
-    'firedrill.alert.investigation': rule.investigation.length ? rule.investigation : undefined,
-    'firedrill.alert.false_positives': rule.falsePositives.length ? rule.falsePositives : undefined,
-    'firedrill.alert.steps': candidate.steps?.map((step, i) =>
-      eventSummary(step.event, { step: i + 1, name: step.name }),
-    ),
-    'firedrill.alert.first_activity': options.firstActivity?.map((event) => eventSummary(event)),
+    // What was affected, and everyone and every address involved, across all the evidence.
+    cloud: { provider: texts(all, 'cloud.provider'), account: { id: texts(all, 'cloud.account.id') } },
+    user: { name: texts(actors, 'user.name'), target: { name: texts(all, 'user.target.name') } },
+    source: { ip: texts(actors, 'source.ip') },
+    user_agent: { original: texts(actors, 'user_agent.original') },
+    related: { user: texts(all, 'related.user'), ip: texts(all, 'related.ip') },
+    firedrill: {
+      marker: options.marker,
+      actor: { ids: texts(actors, 'firedrill.actor.ids') },
+      credential: { id: texts(all, 'firedrill.credential.id') },
+      alert: {
+        severity: rule.severity,
+        group: groupKey(candidate.group),
+        anchor: new Date(candidate.anchor).toISOString(),
+        first_event: new Date(Math.min(...times)).toISOString(),
+        last_event: new Date(Math.max(...times)).toISOString(),
+        event_count: events.length,
+        source: {
+          ids: sources.map((e) => e.id),
+          indices: [...new Set(sources.map((e) => e.index))],
+          event_ids: texts(
+            sources.map((e) => e.source),
+            'event.id',
+          ),
+        },
+        investigation: rule.investigation.length ? rule.investigation : undefined,
+        false_positives: rule.falsePositives.length ? rule.falsePositives : undefined,
+        steps: candidate.steps?.map((step, i) => eventSummary(step.event, { step: i + 1, name: step.name })),
+        first_activity: options.firstActivity?.map((event) => eventSummary(event)),
+      },
+    },
   });
 }
 
-function threatFields(rule: CompiledRule): Record<string, unknown> {
-  if (rule.threat.length === 0) return {};
-  const list = (values: (string | undefined)[]): unknown =>
+function threatOf(rule: CompiledRule): AlertDocument['threat'] {
+  if (rule.threat.length === 0) return undefined;
+  const list = (values: (string | undefined)[]) =>
     oneOrMany([...new Set(values.filter((v): v is string => v !== undefined))]);
   return {
-    'threat.framework': 'MITRE ATT&CK',
-    'threat.tactic.id': list(rule.threat.map((t) => t.tactic.id)),
-    'threat.tactic.name': list(rule.threat.map((t) => t.tactic.name)),
-    'threat.technique.id': list(rule.threat.map((t) => t.technique.id)),
-    'threat.technique.name': list(rule.threat.map((t) => t.technique.name)),
-    'threat.technique.subtechnique.id': list(rule.threat.map((t) => t.subtechnique?.id)),
-    'threat.technique.subtechnique.name': list(rule.threat.map((t) => t.subtechnique?.name)),
-    'threat.analytic.id': list(rule.threat.map((t) => t.analytic)),
+    framework: 'MITRE ATT&CK',
+    tactic: {
+      id: list(rule.threat.map((t) => t.tactic.id))!,
+      name: list(rule.threat.map((t) => t.tactic.name))!,
+    },
+    technique: {
+      id: list(rule.threat.map((t) => t.technique.id))!,
+      name: list(rule.threat.map((t) => t.technique.name))!,
+      subtechnique: {
+        id: list(rule.threat.map((t) => t.subtechnique?.id)),
+        name: list(rule.threat.map((t) => t.subtechnique?.name)),
+      },
+    },
+    analytic: { id: list(rule.threat.map((t) => t.analytic)) },
   };
+}
+
+/** Distinct values of a field across documents as text, ECS style: one stays scalar, none is omitted. */
+function texts(docs: unknown[], field: string): OneOrMany<string> | undefined {
+  return oneOrMany(distinctValues(docs, field).map(String));
+}
+
+/** The document without undefined values and the objects they leave empty (arrays are kept as they are). */
+function prune<T>(value: T): T {
+  const walk = (node: unknown): unknown => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(node)) {
+      const kept = walk(child);
+      if (kept === undefined) continue;
+      if (kept && typeof kept === 'object' && !Array.isArray(kept) && Object.keys(kept).length === 0)
+        continue;
+      out[key] = kept;
+    }
+    return out;
+  };
+  return walk(value) as T;
 }

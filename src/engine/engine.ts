@@ -39,7 +39,7 @@ export class DetectionEngine {
     return this;
   }
 
-  /** Run options not covered above (settle time, index names, clock). */
+  /** Run options not covered above (deployment, settle time, clock). */
   withRunOptions(options: Omit<RunOptions, 'signal' | 'due' | 'from' | 'to'>): this {
     this.options = { ...this.options, ...options };
     return this;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { distinctValues, fieldValues, firstString, nest, oneOrMany } from './fields.js';
+import { distinctValues, fieldValues, firstString, oneOrMany } from './fields.js';
 
 describe('fieldValues', () => {
   it('reads nested, dotted and mixed paths, flattening arrays', () => {
@@ -31,12 +31,5 @@ describe('ECS shaping', () => {
     expect(oneOrMany(['a'])).toBe('a');
     expect(oneOrMany(['a', 'b'])).toEqual(['a', 'b']);
     expect(oneOrMany([])).toBeUndefined();
-  });
-
-  it('nests dotted keys and drops undefined', () => {
-    expect(nest({ 'user.name': 'a', 'user.target.name': 'b', 'source.ip': undefined, tags: ['t'] })).toEqual({
-      user: { name: 'a', target: { name: 'b' } },
-      tags: ['t'],
-    });
   });
 });

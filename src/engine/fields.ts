@@ -45,20 +45,7 @@ export function distinctValues(docs: unknown[], path: string): unknown[] {
 }
 
 /** ECS style: one value stays scalar, several become an array, none is omitted. */
-export function oneOrMany(values: unknown[]): unknown {
+export function oneOrMany<T>(values: T[]): T | T[] | undefined {
   if (values.length === 0) return undefined;
   return values.length === 1 ? values[0] : values;
-}
-
-/** Builds a nested object from dotted keys, dropping undefined values. */
-export function nest(flat: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [path, value] of Object.entries(flat)) {
-    if (value === undefined) continue;
-    const parts = path.split('.');
-    let node = out;
-    for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
-    node[parts[parts.length - 1]!] = value;
-  }
-  return out;
 }

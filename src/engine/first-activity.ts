@@ -1,4 +1,4 @@
-import type { AlertDocument } from '../alerts/types.js';
+import type { AlertDocument } from './alert-document.js';
 import type { CompiledRule } from '../compile/types.js';
 import { eventSummary } from './alert.js';
 import { distinctValues, fieldValues, type EventHit } from './fields.js';

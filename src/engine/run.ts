@@ -1,6 +1,7 @@
 import type { Cluster } from '../cluster/index.js';
 import type { CompiledQueryRule, CompiledRule } from '../compile/types.js';
 import { describeError } from '../errors.js';
+import { layoutOf } from '../layout/index.js';
 import type { Candidate } from './candidate.js';
 import { readCheckpoints, writeCheckpoints } from './checkpoints.js';
 import { evaluateNewTermsRule } from './evaluate/new-terms.js';
@@ -8,7 +9,6 @@ import { updateFirstActivity } from './first-activity.js';
 import { evaluateQueryRules } from './evaluate/query.js';
 import { evaluateSequenceRule } from './evaluate/sequence.js';
 import { evaluateThresholdRule } from './evaluate/threshold.js';
-import { ENGINE_INDICES, type EngineIndices } from './indices.js';
 import { loadDeployedRules } from './rules.js';
 import type { EvaluationContext, Scope } from './scope.js';
 import { writeAlerts, type WriteOutcome } from './write.js';
@@ -30,7 +30,8 @@ export interface RunOptions {
   due?: (rule: CompiledRule) => boolean;
   /** Stop between rules when aborted; rules already done keep their alerts and checkpoints. */
   signal?: AbortSignal;
-  indices?: Partial<EngineIndices>;
+  /** The deployment whose rules run and whose alerts and checkpoints are written (default `default`). */
+  deployment?: string;
   /** The clock, for tests. */
   now?: () => number;
 }
@@ -60,16 +61,16 @@ export interface RunReport {
  * a crash in between re-evaluates the same events and the deterministic ids turn repeats into no-ops.
  */
 export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promise<RunReport> {
-  const indices = { ...ENGINE_INDICES, ...options.indices };
+  const layout = layoutOf(options.deployment);
   const now = (options.now ?? Date.now)();
   const live = !options.from;
-  const all = await loadDeployedRules(cluster, indices.rules, options.rules);
+  const all = await loadDeployedRules(cluster, layout.rulesIndex, options.rules);
   const rules = live && options.due ? all.filter(options.due) : all;
   const until = now - (options.settleMs ?? 1000);
   const checkpoints = live
     ? await readCheckpoints(
         cluster,
-        indices.state,
+        layout.engineStateIndex,
         rules.map((r) => r.id),
         options.marker,
       )
@@ -79,7 +80,7 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
       ? liveScope(checkpoints.get(rule.id) ?? until - rule.lookbackMs, until)
       : { field: '@timestamp', from: options.from!.getTime(), to: (options.to ?? new Date(now)).getTime() };
   const context: EvaluationContext = { cluster, marker: options.marker };
-  const writeContext = { ...context, alertsIndex: indices.alerts, now };
+  const writeContext = { ...context, alertsIndex: layout.alertsIndex, now };
   const reports: RuleRunReport[] = [];
   const evaluated: { ruleId: string; through: number }[] = [];
 
@@ -116,7 +117,7 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
   if (queryRules.length > 0 && !options.signal?.aborted) {
     const found = await evaluateQueryRules(
       context,
-      indices.rules,
+      layout.rulesIndex,
       queryRules.map((rule) => ({ rule, scope: scopeOf(rule) })),
     ).catch((error: unknown) => error);
     for (const rule of queryRules)
@@ -144,8 +145,9 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
   );
 
   // Alerts first, searchable, then checkpoints: a crash in between only repeats work.
-  if (reports.some((r) => r.written + r.activityUpdated > 0)) await cluster.refresh(indices.alerts);
-  if (live && evaluated.length > 0) await writeCheckpoints(cluster, indices.state, options.marker, evaluated);
+  if (reports.some((r) => r.written + r.activityUpdated > 0)) await cluster.refresh(layout.alertsIndex);
+  if (live && evaluated.length > 0)
+    await writeCheckpoints(cluster, layout.engineStateIndex, options.marker, evaluated);
   return {
     rules: reports,
     alerts: reports.reduce((sum, r) => sum + r.written, 0),

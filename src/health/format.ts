@@ -1,17 +1,14 @@
 import pc from 'picocolors';
 import type { HealthReport } from './health.js';
 
-/** Human form of a health report: one block per source, then dead letters. */
+/** Human form of a health report: one block per log source with its rules, then dead letters. */
 export function formatHealth(report: HealthReport, color = false): string {
   const c = color ? pc : pc.createColors(false);
   const lines: string[] = [];
+  const rules = new Map(report.rules.map((r) => [r.rule, r]));
   for (const s of report.sources) {
     const mark =
-      s.status === 'ok'
-        ? c.green('ok')
-        : s.status === 'no-data'
-          ? c.red('NO DATA')
-          : c.yellow(s.status.toUpperCase());
+      s.status === 'ok' ? c.green('ok') : s.status === 'no-data' ? c.red('NO DATA') : c.yellow('STALE');
     const fresh = s.newest ? `, newest ${s.newest} (${age(s.ageMs)} ago)` : '';
     lines.push(`${c.bold(s.source)} ${c.dim(s.index)} — ${mark}: ${s.events} event(s)${fresh}`);
     if (s.events === 0) {
@@ -19,19 +16,24 @@ export function formatHealth(report: HealthReport, color = false): string {
         lines.push(`  ${s.rules.length} rule(s) search this source and see nothing: ${s.rules.join(', ')}`);
       continue;
     }
-    const activities = Object.entries(s.activities).map(([k, v]) => `${k} ${v}`);
-    lines.push(
-      `  activities: ${activities.join(', ') || 'none'}${s.missingActivities.length ? c.yellow(` (never seen: ${s.missingActivities.join(', ')})`) : ''}`,
-    );
     const actions = Object.entries(s.actions).map(([k, v]) => `${k} ${v}`);
-    if (actions.length) lines.push(`  actions: ${actions.join(', ')}`);
-    if (s.fields.length && s.relevant) {
-      const fields = s.fields.map((f) => {
-        const pct = Math.round((100 * f.populated) / s.relevant);
-        const text = `${f.field} ${pct}%`;
-        return f.populated === 0 ? c.red(text) : pct < 100 ? c.yellow(text) : text;
-      });
-      lines.push(`  fields the rules use (share of ${s.relevant} relevant events): ${fields.join(', ')}`);
+    if (actions.length) lines.push(`  actions the rules see: ${actions.join(', ')}`);
+    for (const id of s.rules) {
+      const rule = rules.get(id);
+      if (!rule) continue;
+      const blind = rule.queries.filter((q) => q.matching === 0).map((q) => q.name);
+      const status = blind.length ? c.yellow(`BLIND (nothing matches: ${blind.join(', ')})`) : c.green('ok');
+      lines.push(`  ${id}: ${status}, ${rule.matching} matching event(s)`);
+      const partial = rule.fields.filter((f) => rule.matching > 0 && f.populated < rule.matching);
+      if (partial.length)
+        lines.push(
+          `    fields not on every matching event: ${partial
+            .map((f) => {
+              const text = `${f.field} ${Math.round((100 * f.populated) / rule.matching)}%`;
+              return f.populated === 0 ? c.red(text) : c.yellow(text);
+            })
+            .join(', ')}`,
+        );
     }
   }
   const bySource = Object.entries(report.deadLetters.bySource).map(([k, v]) => `${k} ${v}`);

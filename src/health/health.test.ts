@@ -1,21 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../compile/rules/index.js';
 import { loadConfig } from '../content/config.js';
-import { fieldsUsedBy } from './health.js';
+import { fieldsOf, queriesOf } from './health.js';
 
-describe('fieldsUsedBy', () => {
-  const rules = compileRules('detections', loadConfig());
+describe('what a rule expects of the data', () => {
+  const rules = new Map(compileRules('detections', loadConfig()).map((r) => [r.id, r]));
+  const rule = (id: string) => rules.get(id)!;
 
-  it('collects query, join, group and new-terms fields with the rules that read them', () => {
-    const fields = fieldsUsedBy(rules);
-    expect(fields.get('user.target.name')).toContain('an1608-aws-user-created-then-credential'); // sequence join
-    expect(fields.get('aws.cloudtrail.user_identity.access_key_id')).toEqual([
-      'an1608-aws-new-key-for-other-user-used',
+  it('is each query it runs: the where, or every sequence step', () => {
+    expect(queriesOf(rule('an1608-aws-user-created-then-credential')).map((q) => q.name)).toEqual([
+      'user created',
+      'credential created for it',
     ]);
-    expect(fields.get('source.ip')).toContain('an1608-account-created-from-new-source-ip'); // new-terms field
-    expect(fields.get('firedrill.actor.ids')).toContain('an1608-account-created-by-unapproved-identity'); // exemption
-    expect(fields.get('event.outcome')?.length).toBeGreaterThan(10);
-    expect([...fields.keys()]).toEqual([...fields.keys()].sort((a, b) => a.localeCompare(b)));
-    expect([...fields.keys()].some((f) => f.startsWith('_'))).toBe(false);
+    expect(queriesOf(rule('an1608-aws-account-created-by-root')).map((q) => q.name)).toEqual(['where']);
+  });
+
+  it('is every field its queries, joins, groups, new terms and exemptions read', () => {
+    expect(fieldsOf(rule('an1608-aws-user-created-then-credential'))).toContain('user.target.name'); // join
+    expect(fieldsOf(rule('an1608-aws-new-key-for-other-user-used'))).toContain(
+      'aws.cloudtrail.user_identity.access_key_id',
+    );
+    expect(fieldsOf(rule('an1608-account-created-from-new-source-ip'))).toContain('source.ip'); // new term
+    expect(fieldsOf(rule('an1608-account-created-by-unapproved-identity'))).toContain('firedrill.actor.ids');
+    const fields = fieldsOf(rule('an1608-account-creation-burst'));
+    expect(fields).toEqual([...fields].sort((a, b) => a.localeCompare(b)));
+    expect(fields.some((f) => f.startsWith('_'))).toBe(false);
   });
 });

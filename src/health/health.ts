@@ -1,42 +1,49 @@
+import picomatch from 'picomatch';
 import type { Cluster } from '../cluster/index.js';
 import type { CompiledRule, Dsl } from '../compile/types.js';
-import { SOURCES, type LogSource } from '../content/scenarios.js';
-import { DEAD_LETTER_INDEX } from '../ingest/index.js';
+import { layoutOf } from '../layout/index.js';
+import { SOURCES } from '../sources/index.js';
 
-/** Where each source's events live (docs/fields.md). */
-export const SOURCE_INDICES: Record<LogSource, string> = {
-  'aws-cloudtrail': 'logs-aws.cloudtrail-*',
-  'gcp-audit': 'logs-gcp.audit-*',
-  'azure-audit': 'logs-azure.auditlogs-*',
-};
-
-/** The AN1608 activities every log source should show for the pack to see account creation and key generation. */
-export const EXPECTED_ACTIVITIES = ['account_created', 'credential_created'];
+/** One query of a rule (its `where`, or one sequence step) and how many events match it. */
+export interface QueryHealth {
+  name: string;
+  matching: number;
+}
 
 export interface FieldCoverage {
   field: string;
-  /** Relevant events (with a `firedrill.activity`) that carry the field. */
+  /** Events matching the rule that carry the field. */
   populated: number;
-  /** Rules that use it. */
-  rules: string[];
+}
+
+/**
+ * What one deployed rule needs from the data, checked: every query it runs must match some events (else
+ * it is blind: the activity is not logged, or not parsed the way the rule expects), and the fields it reads
+ * must be populated on the events it matches.
+ */
+export interface RuleHealth {
+  rule: string;
+  /** The log sources its index patterns cover. */
+  sources: string[];
+  queries: QueryHealth[];
+  /** Events matching any of its queries: the denominator of field coverage. */
+  matching: number;
+  fields: FieldCoverage[];
+  status: 'ok' | 'blind' | 'no-source';
 }
 
 export interface SourceHealth {
-  source: LogSource;
+  source: string;
+  title: string;
   index: string;
   events: number;
   /** Newest `@timestamp` and `event.ingested`, and how old the newest event is. */
   newest?: string;
   newestIngested?: string;
   ageMs?: number;
-  status: 'ok' | 'stale' | 'missing-activities' | 'no-data';
-  activities: Record<string, number>;
-  missingActivities: string[];
-  /** `event.action` of the relevant events, most frequent first. */
+  status: 'ok' | 'stale' | 'no-data';
+  /** `event.action` of the events some rule matches, most frequent first. */
   actions: Record<string, number>;
-  /** Events with a `firedrill.activity`, the denominator of field coverage. */
-  relevant: number;
-  fields: FieldCoverage[];
   /** Rules that search this source. */
   rules: string[];
 }
@@ -44,12 +51,15 @@ export interface SourceHealth {
 export interface HealthReport {
   checkedAt: string;
   sources: SourceHealth[];
+  rules: RuleHealth[];
   deadLetters: { total: number; bySource: Record<string, number> };
 }
 
 export interface HealthOptions {
-  /** The rules whose needs are checked (fields, sources). */
+  /** The rules whose needs are checked: usually the deployed ones. */
   rules: CompiledRule[];
+  /** The deployment whose indices are read (default `default`). */
+  deployment?: string;
   /** Only one replay run's data; by default replayed data (anything with a marker) is left out. */
   marker?: string;
   /** A source whose newest event is older than this is `stale` (default 24 h). */
@@ -60,79 +70,79 @@ export interface HealthOptions {
 const TOP_ACTIONS = 50;
 
 /**
- * "Is it logged, retained and searchable?": per source, which AN1608 activities and actions are in the
- * cluster, whether the fields the rules use are populated on them, how fresh the newest event is, and
- * how many records were dead-lettered.
+ * "Is it logged, retained and searchable?" For each log source: how much is there, how fresh, and which
+ * actions the rules see; for each rule: whether every query it runs matches events, and whether the fields
+ * it reads are populated on them; and how many records were dead-lettered. Everything expected is derived
+ * from the rules, so a new rule is checked without touching this file.
  */
 export async function checkHealth(cluster: Cluster, options: HealthOptions): Promise<HealthReport> {
   const now = options.now ?? Date.now();
+  const layout = layoutOf(options.deployment);
   const scope: Dsl = options.marker
     ? { term: { 'firedrill.marker': options.marker } }
     : { bool: { must_not: { exists: { field: 'firedrill.marker' } } } };
-  const sources: SourceHealth[] = [];
+  const rulesOf = new Map<string, CompiledRule[]>();
+  const sourcesOf = new Map<string, string[]>(options.rules.map((r) => [r.id, []]));
   for (const source of SOURCES) {
-    const index = SOURCE_INDICES[source];
-    const rules = options.rules.filter((r) => r.index.includes(index));
-    const fields = fieldsUsedBy(rules);
-    const res = await cluster.search<unknown, HealthAggs>(
-      index,
-      {
-        size: 0,
-        track_total_hits: true,
-        query: scope,
-        aggs: {
-          newest: { max: { field: '@timestamp' } },
-          newest_ingested: { max: { field: 'event.ingested' } },
-          activities: { terms: { field: 'firedrill.activity', size: 20 } },
-          relevant: {
-            filter: { exists: { field: 'firedrill.activity' } },
-            aggs: {
-              actions: { terms: { field: 'event.action', size: TOP_ACTIONS } },
-              ...Object.fromEntries(
-                [...fields.keys()].map((f, i) => [`field_${i}`, { filter: { exists: { field: f } } }]),
-              ),
-            },
-          },
-        },
-      },
-      { filter_path: 'hits.total,aggregations' },
+    const index = layout.eventIndex(source);
+    const covering = options.rules.filter((r) =>
+      r.index.some((pattern) => picomatch.isMatch(index, pattern)),
     );
+    rulesOf.set(source.id, covering);
+    for (const rule of covering) sourcesOf.get(rule.id)!.push(source.id);
+  }
+  const sources: SourceHealth[] = [];
+  const counted = new Map<string, { queries: number[]; matching: number; fields: number[] }>();
+  for (const source of SOURCES) {
+    const rules = rulesOf.get(source.id)!;
+    const res = await searchSource(cluster, layout.eventPattern(source), scope, rules);
     const aggs = res.aggregations;
     const events = res.hits?.total?.value ?? 0;
-    const activities = buckets(aggs?.activities);
-    const missingActivities = EXPECTED_ACTIVITIES.filter((a) => !activities[a]);
-    const newest = aggs?.newest?.value_as_string;
     const ageMs = aggs?.newest?.value == null ? undefined : now - aggs.newest.value;
-    const relevant = aggs?.relevant?.doc_count ?? 0;
     sources.push({
-      source,
-      index,
+      source: source.id,
+      title: source.title,
+      index: layout.eventPattern(source),
       events,
-      newest,
+      newest: aggs?.newest?.value_as_string,
       newestIngested: aggs?.newest_ingested?.value_as_string,
       ageMs,
       status:
         events === 0
           ? 'no-data'
-          : missingActivities.length
-            ? 'missing-activities'
-            : ageMs !== undefined && ageMs > (options.maxAgeMs ?? 86_400_000)
-              ? 'stale'
-              : 'ok',
-      activities,
-      missingActivities,
-      actions: buckets(aggs?.relevant?.actions),
-      relevant,
-      fields: [...fields.entries()].map(([field, users], i) => ({
-        field,
-        populated: (aggs?.relevant?.[`field_${i}`] as { doc_count?: number } | undefined)?.doc_count ?? 0,
-        rules: users,
-      })),
+          : ageMs !== undefined && ageMs > (options.maxAgeMs ?? 86_400_000)
+            ? 'stale'
+            : 'ok',
+      actions: buckets(aggs?.seen?.actions),
       rules: rules.map((r) => r.id),
     });
+    rules.forEach((rule, r) => {
+      const total = counted.get(rule.id) ?? { queries: [], matching: 0, fields: [] };
+      const bucket = aggs?.[`rule_${r}`] as RuleBucket | undefined;
+      queriesOf(rule).forEach((_, q) => {
+        total.queries[q] = (total.queries[q] ?? 0) + (bucket?.[`query_${q}`]?.doc_count ?? 0);
+      });
+      total.matching += bucket?.doc_count ?? 0;
+      fieldsOf(rule).forEach((_, f) => {
+        total.fields[f] = (total.fields[f] ?? 0) + (bucket?.[`field_${f}`]?.doc_count ?? 0);
+      });
+      counted.set(rule.id, total);
+    });
   }
+  const rules: RuleHealth[] = options.rules.map((rule) => {
+    const total = counted.get(rule.id);
+    const queries = queriesOf(rule).map(({ name }, q) => ({ name, matching: total?.queries[q] ?? 0 }));
+    return {
+      rule: rule.id,
+      sources: sourcesOf.get(rule.id)!,
+      queries,
+      matching: total?.matching ?? 0,
+      fields: fieldsOf(rule).map((field, f) => ({ field, populated: total?.fields[f] ?? 0 })),
+      status: !total ? 'no-source' : queries.some((q) => q.matching === 0) ? 'blind' : 'ok',
+    };
+  });
   const dead = await cluster.search<unknown, { sources?: TermsAgg }>(
-    DEAD_LETTER_INDEX,
+    layout.deadLetterIndex,
     {
       size: 0,
       track_total_hits: true,
@@ -144,29 +154,75 @@ export async function checkHealth(cluster: Cluster, options: HealthOptions): Pro
   return {
     checkedAt: new Date(now).toISOString(),
     sources,
+    rules,
     deadLetters: { total: dead.hits?.total?.value ?? 0, bySource: buckets(dead.aggregations?.sources) },
   };
 }
 
-/** Field names a rule's queries, joins and groupings read, each with the rules that read it. */
-export function fieldsUsedBy(rules: CompiledRule[]): Map<string, string[]> {
-  const fields = new Map<string, string[]>();
-  const add = (field: string, rule: string) => {
-    if (field.startsWith('_')) return;
-    const users = fields.get(field) ?? [];
-    if (!users.includes(rule)) users.push(rule);
-    fields.set(field, users);
-  };
-  for (const rule of rules) {
-    const dsl: unknown[] = rule.type === 'sequence' ? rule.steps.map((s) => s.query) : [rule.query];
-    for (const q of dsl) for (const f of queryFields(q)) add(f, rule.id);
-    for (const f of rule.groupBy) add(f, rule.id);
-    if (rule.type === 'sequence') for (const s of rule.steps) add(s.joinField, rule.id);
-    if (rule.type === 'new_terms') for (const f of rule.newTermsFields) add(f, rule.id);
-    if (rule.type === 'threshold' && rule.threshold.cardinalityField)
-      add(rule.threshold.cardinalityField, rule.id);
-  }
-  return new Map([...fields.entries()].sort(([a], [b]) => a.localeCompare(b)));
+/** One request per source: totals, freshness, and per rule the events each query matches and field coverage. */
+function searchSource(cluster: Cluster, index: string, scope: Dsl, rules: CompiledRule[]) {
+  const ruleAggs = Object.fromEntries(
+    rules.map((rule, r) => {
+      const queries = queriesOf(rule);
+      return [
+        `rule_${r}`,
+        {
+          filter: anyOf(queries.map((q) => q.query)),
+          aggs: {
+            ...Object.fromEntries(queries.map((q, i) => [`query_${i}`, { filter: q.query }])),
+            ...Object.fromEntries(
+              fieldsOf(rule).map((field, f) => [`field_${f}`, { filter: { exists: { field } } }]),
+            ),
+          },
+        },
+      ];
+    }),
+  );
+  return cluster.search<unknown, HealthAggs>(
+    index,
+    {
+      size: 0,
+      track_total_hits: true,
+      query: scope,
+      aggs: {
+        newest: { max: { field: '@timestamp' } },
+        newest_ingested: { max: { field: 'event.ingested' } },
+        ...(rules.length
+          ? {
+              seen: {
+                filter: anyOf(rules.flatMap((rule) => queriesOf(rule).map((q) => q.query))),
+                aggs: { actions: { terms: { field: 'event.action', size: TOP_ACTIONS } } },
+              },
+            }
+          : {}),
+        ...ruleAggs,
+      },
+    },
+    { filter_path: 'hits.total,aggregations' },
+  );
+}
+
+function anyOf(queries: Dsl[]): Dsl {
+  return queries.length === 1 ? queries[0]! : { bool: { should: queries, minimum_should_match: 1 } };
+}
+
+/** The queries a rule runs: its `where`, or each sequence step. */
+export function queriesOf(rule: CompiledRule): { name: string; query: Dsl }[] {
+  return rule.type === 'sequence'
+    ? rule.steps.map((s) => ({ name: s.name, query: s.query }))
+    : [{ name: 'where', query: rule.query }];
+}
+
+/** Field names a rule's queries, joins and groupings read, sorted. */
+export function fieldsOf(rule: CompiledRule): string[] {
+  const fields = new Set<string>();
+  for (const { query } of queriesOf(rule)) queryFields(query, fields);
+  for (const f of rule.groupBy) fields.add(f);
+  if (rule.type === 'sequence') for (const s of rule.steps) fields.add(s.joinField);
+  if (rule.type === 'new_terms') for (const f of rule.newTermsFields) fields.add(f);
+  if (rule.type === 'threshold' && rule.threshold.cardinalityField)
+    fields.add(rule.threshold.cardinalityField);
+  return [...fields].filter((f) => !f.startsWith('_')).sort((a, b) => a.localeCompare(b));
 }
 
 const FIELD_KEYED = new Set([
@@ -180,7 +236,7 @@ const FIELD_KEYED = new Set([
   'regexp',
 ]);
 
-function queryFields(node: unknown, out = new Set<string>()): Set<string> {
+function queryFields(node: unknown, out: Set<string>): void {
   if (Array.isArray(node)) node.forEach((n) => queryFields(n, out));
   else if (node && typeof node === 'object')
     for (const [key, value] of Object.entries(node)) {
@@ -193,18 +249,19 @@ function queryFields(node: unknown, out = new Set<string>()): Set<string> {
         if (typeof field === 'string') out.add(field);
       } else queryFields(value, out);
     }
-  return out;
 }
 
 interface TermsAgg {
   buckets: { key: string; doc_count: number }[];
 }
 
+type RuleBucket = { doc_count: number } & Record<string, { doc_count: number } | undefined>;
+
 interface HealthAggs {
   newest?: { value: number | null; value_as_string?: string };
   newest_ingested?: { value: number | null; value_as_string?: string };
-  activities?: TermsAgg;
-  relevant?: { doc_count: number; actions?: TermsAgg } & Record<string, unknown>;
+  seen?: { actions?: TermsAgg };
+  [rule: `rule_${number}`]: RuleBucket | undefined;
 }
 
 function buckets(agg: TermsAgg | undefined): Record<string, number> {

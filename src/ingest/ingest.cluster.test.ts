@@ -7,7 +7,11 @@ import { installPipelines } from '../../test/setup/install-pipelines.js';
 import { connectTestCluster, uniqueName } from '../../test/setup/connect.js';
 import type { Cluster } from '../cluster/index.js';
 import { compilePipelines } from '../compile/pipelines.js';
-import { DEAD_LETTER_INDEX, ingestRecords, type IngestSummary } from './ingest.js';
+import { layoutOf } from '../layout/index.js';
+import { sourceById } from '../sources/index.js';
+import { ingestRecords, type IngestSummary } from './ingest.js';
+
+const DEAD_LETTER_INDEX = layoutOf().deadLetterIndex;
 import { readRecords, type RawRecord } from './read.js';
 
 let cluster: Cluster;
@@ -101,7 +105,7 @@ describe('ingestRecords', () => {
     writeFileSync(file, gzipSync(lines.join('\n')));
     const summary = await ingestRecords(cluster, readRecords(file), {
       marker,
-      source: 'aws-cloudtrail',
+      source: sourceById('aws-cloudtrail'),
       refresh: true,
     });
     expect(summary).toMatchObject({ read: 3, indexed: 2, duplicates: 0, deadLettered: 1 });

@@ -1,16 +1,14 @@
 import type { BulkAction, BulkItemResult, Cluster } from '../cluster/index.js';
 import { FiredrillError } from '../errors.js';
+import { layoutOf, type Layout } from '../layout/index.js';
+import type { LogSource } from '../sources/index.js';
 import type { RawRecord } from './read.js';
 
-export type SourceName = 'aws-cloudtrail' | 'gcp-audit' | 'azure-audit';
-
-export const ROUTER_PIPELINE = 'firedrill-router';
-export const INCOMING_INDEX = 'logs-firedrill.incoming-default';
-export const DEAD_LETTER_INDEX = 'logs-firedrill.deadletter-default';
-
 export interface IngestOptions {
+  /** The deployment whose router pipeline and indices are used (default `default`). */
+  deployment?: string;
   /** Skip recognition: every record is of this source. */
-  source?: SourceName;
+  source?: LogSource;
   /** Kept on every document as `firedrill.marker`, so a replay can be found and removed. */
   marker?: string;
   /** Rewrites each parsed record before it is sent (e.g. time shifting); records that are not JSON are sent as they are. */
@@ -52,9 +50,10 @@ export async function ingestRecords(
   records: AsyncIterable<RawRecord> | Iterable<RawRecord>,
   options: IngestOptions = {},
 ): Promise<IngestSummary> {
-  if (!(await cluster.getPipeline(ROUTER_PIPELINE))) {
+  const layout = layoutOf(options.deployment);
+  if (!(await cluster.getPipeline(layout.routerPipeline))) {
     throw new FiredrillError(
-      `pipeline ${ROUTER_PIPELINE} is not deployed on ${cluster.info.url}: deploy firedrill first`,
+      `pipeline ${layout.routerPipeline} is not deployed on ${cluster.info.url}: deploy firedrill first`,
     );
   }
   const summary: IngestSummary = { read: 0, indexed: 0, duplicates: 0, deadLettered: 0, failures: [] };
@@ -64,17 +63,18 @@ export async function ingestRecords(
     summary.read++;
     batch.push(record);
     if (batch.length >= batchSize) {
-      await sendBatch(cluster, batch, options, summary);
+      await sendBatch(cluster, layout, batch, options, summary);
       batch = [];
     }
   }
-  if (batch.length) await sendBatch(cluster, batch, options, summary);
-  if (options.refresh) await cluster.refresh('logs-*');
+  if (batch.length) await sendBatch(cluster, layout, batch, options, summary);
+  if (options.refresh) await cluster.refresh(layout.eventIndices);
   return summary;
 }
 
 async function sendBatch(
   cluster: Cluster,
+  layout: Layout,
   batch: RawRecord[],
   options: IngestOptions,
   summary: IngestSummary,
@@ -82,10 +82,10 @@ async function sendBatch(
   let pending = batch.map((record) => ({ record, text: prepare(record, options.transform) }));
   for (let attempt = 0; pending.length; attempt++) {
     const actions: BulkAction[] = pending.map(({ text }) => ({
-      create: { _index: INCOMING_INDEX },
-      doc: { message: text, firedrill: definedOnly({ source: options.source, marker: options.marker }) },
+      create: { _index: layout.incomingIndex },
+      doc: { message: text, firedrill: definedOnly({ source: options.source?.id, marker: options.marker }) },
     }));
-    const results = await cluster.bulk(actions, { pipeline: ROUTER_PIPELINE });
+    const results = await cluster.bulk(actions, { pipeline: layout.routerPipeline });
     const retry: typeof pending = [];
     const failed: { record: RawRecord; text: string; error: BulkItemResult['error'] }[] = [];
     results.forEach((result, i) => {
@@ -93,7 +93,7 @@ async function sendBatch(
       if (result.status === 409) summary.duplicates++;
       else if (result.status === 429 && attempt < RETRIES) retry.push(item);
       else if (result.status >= 300) failed.push({ ...item, error: result.error });
-      else if (result._index === DEAD_LETTER_INDEX) {
+      else if (result._index === layout.deadLetterIndex) {
         summary.deadLettered++;
         summary.failures.push({
           ...where(item.record),
@@ -101,7 +101,7 @@ async function sendBatch(
         });
       } else summary.indexed++;
     });
-    if (failed.length) await deadLetter(cluster, failed, options, summary);
+    if (failed.length) await deadLetter(cluster, layout, failed, options, summary);
     pending = retry;
     if (retry.length) await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
   }
@@ -124,6 +124,7 @@ function prepare(record: RawRecord, transform: IngestOptions['transform']): stri
 /** Writes records the cluster refused after the pipeline straight to the dead-letter index. */
 async function deadLetter(
   cluster: Cluster,
+  layout: Layout,
   failed: { record: RawRecord; text: string; error: BulkItemResult['error'] }[],
   options: IngestOptions,
   summary: IngestSummary,
@@ -131,13 +132,13 @@ async function deadLetter(
   const now = new Date().toISOString();
   const results = await cluster.bulk(
     failed.map(({ record, text, error }) => ({
-      create: { _index: DEAD_LETTER_INDEX },
+      create: { _index: layout.deadLetterIndex },
       doc: {
         '@timestamp': now,
         event: { kind: 'pipeline_error', original: text, ingested: now },
         error: { message: error?.reason ?? 'rejected by the cluster', code: error?.type },
         firedrill: definedOnly({
-          source: options.source,
+          source: options.source?.id,
           marker: options.marker,
           dead_letter: { stage: 'index', file: record.file, line: record.line, index: record.index },
         }),

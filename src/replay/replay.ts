@@ -2,26 +2,46 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Cluster } from '../cluster/index.js';
-import type { LogSource } from '../content/scenarios.js';
-import { ENGINE_INDICES } from '../engine/indices.js';
 import { FiredrillError } from '../errors.js';
-import type { IngestCounts, MalformedLine } from '../scenarios/results.js';
-import { DEAD_LETTER_INDEX, ingestRecords, readRecords, type IngestFailure } from '../ingest/index.js';
-import { eventTimeOf, offsetToLand, shiftRecord, sourceOf } from './shift.js';
-
-/** One record as `readRecords` yields it (text, parsed value, file and line). */
-type RecordSource = ReturnType<typeof readRecords> extends AsyncIterable<infer R> ? R : never;
+import { ingestRecords, readRecords, type IngestFailure, type RawRecord } from '../ingest/index.js';
+import { layoutOf, type Layout } from '../layout/index.js';
+import { recogniseRecord, SOURCE_IDS, sourceById, type LogSource } from '../sources/index.js';
+import { eventTimeOf, offsetToLand, shiftRecord } from './shift.js';
 
 /** What to replay: cloud audit log files (or folders of them), or records already in memory. */
 export type ReplayInput = { file: string } | { records: Record<string, unknown>[]; name: string };
 
 export interface ReplayOptions {
-  source?: LogSource | 'auto';
+  /** The deployment to replay into (default `default`). */
+  deployment?: string;
+  /** A log source id: every record is of it; `auto` (the default) lets the router recognise each. */
+  source?: string;
   /** Move every timestamp by one offset so the latest event lands here (epoch ms). */
   shiftTo?: number;
-  /** Tags every replayed event and the alerts it causes; generated when absent. */
+  /** Shift by whole weeks instead, to at or just before `shiftTo`: weekdays and hours keep their meaning. */
+  shiftByWeeks?: boolean;
+  /**
+   * Tags every replayed event and the alerts it causes; generated when absent. Replayed copies are
+   * distinct per marker, so the same file replayed again is indexed again, not counted as duplicates.
+   */
   marker?: string;
   onProgress?: (done: number, total: number) => void;
+}
+
+/** A line that could not be replayed: where it was and why. */
+export interface MalformedLine {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** Every record read is indexed, a duplicate, or dead-lettered: `read = indexed + duplicates + deadLettered`. */
+export interface IngestCounts {
+  read: number;
+  indexed: number;
+  duplicates: number;
+  deadLettered: number;
+  malformed: MalformedLine[];
 }
 
 export interface ReplayResult extends IngestCounts {
@@ -32,9 +52,6 @@ export interface ReplayResult extends IngestCounts {
   earliest?: number;
   latest?: number;
 }
-
-/** Every index replayed data can land in: the event indices and the dead letters (all `logs-*`). */
-export const REPLAY_INDICES = 'logs-*';
 
 /** A fresh run marker: sortable by time, unique enough to never collide. */
 export function newMarker(prefix = 'replay'): string {
@@ -58,7 +75,7 @@ export function expandInputs(paths: string[]): ReplayInput[] {
 /** The earliest and latest event time across the inputs (a first pass; unreadable records are skipped). */
 export async function timeSpan(
   inputs: ReplayInput[],
-  source?: LogSource | 'auto',
+  source?: LogSource,
 ): Promise<{ earliest?: number; latest?: number; total: number }> {
   let earliest: number | undefined;
   let latest: number | undefined;
@@ -67,12 +84,21 @@ export async function timeSpan(
     total++;
     const record = objectOf(raw.value !== undefined ? raw.value : parse(raw.text));
     if (!record) continue;
-    const t = eventTimeOf(record, fixedSource(source) ?? sourceOf(record));
+    const t = eventTimeOf(record, source ?? recogniseRecord(record));
     if (t === undefined) continue;
     earliest = earliest === undefined ? t : Math.min(earliest, t);
     latest = latest === undefined ? t : Math.max(latest, t);
   }
   return { earliest, latest, total };
+}
+
+/** The log source a `--source` value names; undefined for `auto`. */
+export function sourceOption(id: string | undefined): LogSource | undefined {
+  if (id === undefined || id === 'auto') return undefined;
+  const source = sourceById(id);
+  if (!source)
+    throw new FiredrillError(`unknown log source '${id}': use ${[...SOURCE_IDS, 'auto'].join(', ')}`);
+  return source;
 }
 
 /**
@@ -85,18 +111,22 @@ export async function replay(
   options: ReplayOptions = {},
 ): Promise<ReplayResult> {
   const marker = options.marker ?? newMarker();
-  const span = await timeSpan(inputs, options.source);
+  const layout = layoutOf(options.deployment);
+  const source = sourceOption(options.source);
+  const span = await timeSpan(inputs, source);
   const offsetMs =
     options.shiftTo === undefined || span.latest === undefined
       ? 0
-      : offsetToLand([span.latest], options.shiftTo);
-  const source = fixedSource(options.source);
+      : offsetToLand([span.latest], options.shiftTo, options.shiftByWeeks ? 'week' : 'second');
   const result = await ingestRecords(cluster, recordsOf(inputs), {
-    source: options.source === 'auto' ? undefined : options.source,
+    deployment: options.deployment,
+    source,
     marker,
     transform: offsetMs ? (record) => shiftAny(record, offsetMs, source) : undefined,
     onProgress: options.onProgress ? (progress) => options.onProgress!(progress.read, span.total) : undefined,
   });
+  // What the replay wrote is searchable when it reports, so a backfill started next sees all of it.
+  await cluster.refresh(layout.eventIndices);
   return {
     marker,
     offsetMs,
@@ -104,7 +134,7 @@ export async function replay(
     indexed: result.indexed,
     duplicates: result.duplicates,
     deadLettered: result.deadLettered,
-    malformed: await explainFailures(cluster, result.failures),
+    malformed: await explainFailures(cluster, layout, result.failures),
     earliest: span.earliest === undefined ? undefined : span.earliest + offsetMs,
     latest: span.latest === undefined ? undefined : span.latest + offsetMs,
   };
@@ -117,20 +147,17 @@ export interface CleanupResult {
 }
 
 /** Deletes the marker's replayed events, dead letters and alerts — documents without that marker are never touched. */
-export async function cleanup(cluster: Cluster, marker: string): Promise<CleanupResult> {
+export async function cleanup(cluster: Cluster, marker: string, deployment?: string): Promise<CleanupResult> {
   if (!marker.trim()) throw new FiredrillError('cleanup needs a non-empty --marker');
+  const layout = layoutOf(deployment);
   const byMarker = { term: { 'firedrill.marker': marker } };
-  const events = await cluster.deleteByQuery(REPLAY_INDICES, byMarker);
-  const alerts = await cluster.deleteByQuery(ENGINE_INDICES.alerts, byMarker);
+  const events = await cluster.deleteByQuery(layout.eventIndices, byMarker);
+  const alerts = await cluster.deleteByQuery(layout.alertsIndex, byMarker);
   return { events, alerts };
 }
 
-function fixedSource(source: LogSource | 'auto' | undefined): LogSource | undefined {
-  return source === 'auto' ? undefined : source;
-}
-
 /** Every record of the inputs, in order: file records as read, in-memory records as JSON text. */
-export async function* recordsOf(inputs: ReplayInput[]): AsyncGenerator<RecordSource> {
+export async function* recordsOf(inputs: ReplayInput[]): AsyncGenerator<RawRecord> {
   for (const input of inputs) {
     if ('file' in input) yield* readRecords(input.file);
     else
@@ -155,18 +182,21 @@ function objectOf(value: unknown): Record<string, unknown> | undefined {
 
 function shiftAny(record: unknown, offsetMs: number, source: LogSource | undefined): unknown {
   const json = objectOf(record);
-  return json ? shiftRecord(json, offsetMs, source ?? sourceOf(json)) : record;
+  return json ? shiftRecord(json, offsetMs, source ?? recogniseRecord(json)) : record;
 }
 
 const DEAD_LETTERED_AS = /^dead-lettered by the pipeline as (.+)$/;
 
 /** The pipeline's own reason for each dead letter (its `error.message`), so the summary says why, not just where. */
-async function explainFailures(cluster: Cluster, failures: IngestFailure[]): Promise<MalformedLine[]> {
+async function explainFailures(
+  cluster: Cluster,
+  layout: Layout,
+  failures: IngestFailure[],
+): Promise<MalformedLine[]> {
   const ids = failures.map((f) => DEAD_LETTERED_AS.exec(f.reason)?.[1]).filter((id): id is string => !!id);
   const reasons = new Map<string, string>();
   if (ids.length) {
-    await cluster.refresh(DEAD_LETTER_INDEX);
-    const res = await cluster.search<{ error?: { message?: string } }>(DEAD_LETTER_INDEX, {
+    const res = await cluster.search<{ error?: { message?: string } }>(layout.deadLetterIndex, {
       size: ids.length,
       query: { ids: { values: ids } },
       _source: ['error.message'],

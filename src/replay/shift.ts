@@ -1,31 +1,14 @@
-import type { LogSource } from '../content/scenarios.js';
+import { fieldAt, recogniseRecord, type LogSource } from '../sources/index.js';
 
 type Json = Record<string, unknown>;
-
-/** The time fields each source carries; the first is the event time, the rest move with it. */
-const TIME_FIELDS: Record<LogSource, string[][]> = {
-  'aws-cloudtrail': [['eventTime']],
-  'gcp-audit': [['timestamp'], ['receiveTimestamp']],
-  'azure-audit': [['time'], ['properties', 'activityDateTime']],
-};
-
-/** Which source a parsed record looks like, from its time fields; undefined when none fits. */
-export function sourceOf(record: Json): LogSource | undefined {
-  if (typeof record.eventTime === 'string' && 'eventSource' in record) return 'aws-cloudtrail';
-  if (typeof record.timestamp === 'string' && ('protoPayload' in record || 'logName' in record))
-    return 'gcp-audit';
-  if (typeof record.time === 'string' && ('operationName' in record || 'properties' in record))
-    return 'azure-audit';
-  return undefined;
-}
 
 /** The record's event time (epoch ms), or undefined when it has none we can read. */
 export function eventTimeOf(
   record: Json,
-  source: LogSource | undefined = sourceOf(record),
+  source: LogSource | undefined = recogniseRecord(record),
 ): number | undefined {
   if (!source) return undefined;
-  const text = get(record, TIME_FIELDS[source][0]!);
+  const text = fieldAt(record, source.timeFields[0]!);
   return typeof text === 'string' ? parseTimestamp(text)?.ms : undefined;
 }
 
@@ -36,28 +19,38 @@ export function eventTimeOf(
 export function shiftRecord(
   record: Json,
   offsetMs: number,
-  source: LogSource | undefined = sourceOf(record),
+  source: LogSource | undefined = recogniseRecord(record),
 ): Json {
   if (!source || offsetMs === 0) return record;
   const copy = structuredClone(record);
-  for (const path of TIME_FIELDS[source]) {
-    const text = get(copy, path);
+  for (const path of source.timeFields) {
+    const text = fieldAt(copy, path);
     if (typeof text === 'string') {
       const shifted = shiftTimestamp(text, offsetMs);
-      if (shifted) set(copy, path, shifted);
+      if (shifted) set(copy, path.split('.'), shifted);
     }
   }
   return copy;
 }
 
+const WEEK = 7 * 86_400_000;
+
 /**
- * The one offset that moves the latest of `times` onto `target` (to the second), keeping every gap:
- * whole seconds, so second-precision CloudTrail times move exactly like nanosecond GCP ones.
+ * The one offset that moves the latest of `times` onto `target`, keeping every gap: to the nearest whole
+ * second (so second-precision CloudTrail times move exactly like nanosecond GCP ones), or by whole weeks
+ * to at or before `target` (so each event keeps its weekday and hour: change windows still mean the same).
  */
-export function offsetToLand(times: Iterable<number>, target: number): number {
+export function offsetToLand(
+  times: Iterable<number>,
+  target: number,
+  by: 'second' | 'week' = 'second',
+): number {
   let latest = -Infinity;
   for (const t of times) if (t > latest) latest = t;
-  return Number.isFinite(latest) ? Math.round((target - latest) / 1000) * 1000 : 0;
+  if (!Number.isFinite(latest)) return 0;
+  return by === 'week'
+    ? Math.floor((target - latest) / WEEK) * WEEK
+    : Math.round((target - latest) / 1000) * 1000;
 }
 
 /** Parses `--shift-to`: `now` or an ISO-8601 time. */
@@ -88,15 +81,6 @@ function shiftTimestamp(text: string, offsetMs: number): string | undefined {
   const millis = iso.slice(20, 23);
   const digits = fraction.length <= 3 ? millis.slice(0, fraction.length) : millis + fraction.slice(3);
   return `${iso.slice(0, 19)}.${digits}Z`;
-}
-
-function get(record: Json, path: string[]): unknown {
-  let node: unknown = record;
-  for (const key of path) {
-    if (!node || typeof node !== 'object') return undefined;
-    node = (node as Json)[key];
-  }
-  return node;
 }
 
 function set(record: Json, path: string[], value: unknown): void {

@@ -14,6 +14,8 @@ export interface DeployPackOptions {
   configFile?: string;
   /** Rule ids to leave out (and prune from the cluster): proves their scenarios then fail. */
   withoutRules?: string[];
+  /** The deployment to deploy into (default `default`); it is pruned to exactly this content. */
+  deployment?: string;
 }
 
 /** Compiles and deploys pipelines, engine indices and rules; returns the rules now deployed. */
@@ -25,9 +27,9 @@ export async function deployPack(cluster: Cluster, options: DeployPackOptions = 
   for (const id of without)
     if (!rules.some((r) => r.id === id))
       throw new FiredrillError(`--without-rule ${id}: no such rule in ${contentDir}/detections`);
-  const resources = compileAll({ contentDir, config }).filter(
+  const resources = compileAll({ contentDir, config, deployment: options.deployment }).filter(
     (r) => !(r.kind === 'rule' && without.has(r.id)),
   );
-  await deploy(cluster, resources, { prune: true });
+  await deploy(cluster, resources, { prune: true, deployment: options.deployment });
   return rules.filter((r) => !without.has(r.id));
 }

@@ -1,7 +1,8 @@
+import { readAlerts } from '../alerts/index.js';
 import type { Cluster } from '../cluster/index.js';
 import type { Scenario } from '../content/scenarios.js';
-import { ENGINE_INDICES } from '../engine/indices.js';
-import type { ExpectationResult, IngestCounts } from './results.js';
+import type { IngestCounts } from '../replay/replay.js';
+import type { ExpectationResult } from './results.js';
 
 /** An alert as the checks read it: its rule and its fields, flattened to dotted names. */
 export interface ObservedAlert {
@@ -130,17 +131,11 @@ export function flatten(
 export async function observedAlerts(
   cluster: Cluster,
   marker: string,
-  rule?: string,
+  options: { deployment?: string; rule?: string } = {},
 ): Promise<ObservedAlert[]> {
-  await cluster.refresh(ENGINE_INDICES.alerts);
-  const filter: unknown[] = [{ term: { 'firedrill.marker': marker } }];
-  if (rule) filter.push({ term: { 'rule.id': rule } });
-  const res = await cluster.search<Record<string, unknown>>(ENGINE_INDICES.alerts, {
-    size: 1000,
-    query: { bool: { filter } },
-  });
-  return res.hits.hits.map((h) => {
-    const fields = flatten(h._source);
-    return { rule: String(fields['rule.id']), fields };
-  });
+  const alerts = await readAlerts(cluster, { ...options, marker, limit: 10_000, refresh: true });
+  return alerts.map((alert) => ({
+    rule: alert.rule.id,
+    fields: flatten(alert as unknown as Record<string, unknown>),
+  }));
 }

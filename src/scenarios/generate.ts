@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ContentError } from '../errors.js';
-import { parseOffset, type LogSource, type Scenario, type TemplateLibrary } from '../content/scenarios.js';
+import { parseOffset, type Scenario, type TemplateLibrary } from '../content/scenarios.js';
 
 /** One cloud log record a scenario produced, with the time it was generated for. */
 export interface GeneratedRecord {
-  source: LogSource;
+  /** Its log source id (src/sources/). */
+  source: string;
   template: string;
   /** Epoch ms of the event before any replay shift. */
   time: number;

@@ -2,24 +2,15 @@ import { dirname, resolve } from 'node:path';
 import type { Cluster } from '../cluster/index.js';
 import type { CompiledRule } from '../compile/types.js';
 import { loadTemplates, parseOffset, type Scenario, type TemplateLibrary } from '../content/scenarios.js';
-import { ENGINE_INDICES } from '../engine/indices.js';
 import { runOnce } from '../engine/index.js';
 import { loadDeployedRules } from '../engine/rules.js';
 import { describeError, FiredrillError } from '../errors.js';
-import { generateRecords } from './generate.js';
-import {
-  cleanup,
-  newMarker,
-  recordsOf,
-  replay,
-  REPLAY_INDICES,
-  timeSpan,
-  type ReplayInput,
-} from '../replay/replay.js';
+import { DEFAULT_DEPLOYMENT, layoutOf } from '../layout/index.js';
+import { cleanup, newMarker, replay, type IngestCounts, type ReplayInput } from '../replay/replay.js';
 import { checkExpectations, failureLines, flatten, observedAlerts } from './expectations.js';
+import { generateRecords } from './generate.js';
 import type {
   ExpectationResult,
-  IngestCounts,
   RuleSummary,
   RunResult,
   ScenarioResult,
@@ -27,7 +18,6 @@ import type {
   TimelineEvent,
 } from './results.js';
 
-const WEEK = 7 * 86_400_000;
 const TIMELINE_SIZE = 200;
 
 /**
@@ -43,9 +33,17 @@ export class ScenarioHarness {
   private timeoutMs = 15_000;
   private keep = false;
   private concurrency = 3;
+  private deployment = DEFAULT_DEPLOYMENT;
   private listener?: (result: ScenarioResult, index: number, total: number) => void;
 
   constructor(private readonly cluster: Cluster) {}
+
+  /** The deployment the scenarios replay into and whose rules run (default `default`). */
+  withDeployment(name: string): this {
+    this.deployment = name;
+    this.rules = undefined;
+    return this;
+  }
 
   /** Where record templates live (default `scenarios/templates`). */
   withTemplatesDir(dir: string): this {
@@ -88,7 +86,7 @@ export class ScenarioHarness {
 
   async run(scenarios: Scenario[]): Promise<RunResult> {
     const started = Date.now();
-    this.rules ??= await loadDeployedRules(this.cluster, ENGINE_INDICES.rules);
+    this.rules ??= await loadDeployedRules(this.cluster, layoutOf(this.deployment).rulesIndex);
     const results: ScenarioResult[] = new Array(scenarios.length);
     let next = 0;
     let done = 0;
@@ -117,7 +115,7 @@ export class ScenarioHarness {
 
   async runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const started = Date.now();
-    this.rules ??= await loadDeployedRules(this.cluster, ENGINE_INDICES.rules);
+    this.rules ??= await loadDeployedRules(this.cluster, layoutOf(this.deployment).rulesIndex);
     const marker = newMarker(scenario.name);
     const base: Omit<ScenarioResult, 'passed' | 'failures' | 'durationMs' | 'expectations'> = {
       name: scenario.name,
@@ -133,14 +131,12 @@ export class ScenarioHarness {
     let expectations: ExpectationResult[] = [];
     const errors: string[] = [];
     try {
-      const inputs = this.inputsOf(scenario);
-      await this.removeStaleCopies(inputs);
-      const span = await timeSpan(inputs, scenario.raw?.source);
-      if (span.latest === undefined) throw new Error('the scenario has no events with a readable time');
-      const shiftTo = span.latest + Math.floor((Date.now() - 60_000 - span.latest) / WEEK) * WEEK;
-      const replayed = await replay(this.cluster, inputs, {
+      // Shifted by whole weeks to just before now, so weekday and hour still mean what the scenario says.
+      const replayed = await replay(this.cluster, this.inputsOf(scenario), {
+        deployment: this.deployment,
         marker,
-        shiftTo,
+        shiftTo: Date.now() - 60_000,
+        shiftByWeeks: true,
         source: scenario.raw?.source,
       }).catch((error: unknown) => {
         // The cluster cannot ingest at all (no pipeline, no ingest node, down): no later scenario can pass either.
@@ -149,7 +145,7 @@ export class ScenarioHarness {
         });
       });
       base.ingest = pick(replayed);
-      await this.cluster.refresh(REPLAY_INDICES);
+      if (replayed.latest === undefined) throw new Error('the scenario has no events with a readable time');
       await this.cluster.health('yellow');
 
       // Events before +0s are history (baselines); the engine judges the rest.
@@ -157,7 +153,13 @@ export class ScenarioHarness {
       const hasHistory = scenario.events.some((e) => parseOffset(e.at) < 0);
       const from = hasHistory ? start : replayed.earliest!;
       const detect = (rules?: string) =>
-        runOnce(this.cluster, { marker, rules, from: new Date(from), to: new Date(replayed.latest! + 1000) });
+        runOnce(this.cluster, {
+          deployment: this.deployment,
+          marker,
+          rules,
+          from: new Date(from),
+          to: new Date(replayed.latest! + 1000),
+        });
       let failed = (await detect()).rules.filter((r) => r.error);
       if (failed.length) {
         // A source index created a moment ago (by this or a concurrent scenario) may still be starting its
@@ -176,7 +178,9 @@ export class ScenarioHarness {
       errors.push(describeError(error));
     } finally {
       if (!this.keep)
-        await cleanup(this.cluster, marker).catch((e) => errors.push(`cleanup: ${describeError(e)}`));
+        await cleanup(this.cluster, marker, this.deployment).catch((e) =>
+          errors.push(`cleanup: ${describeError(e)}`),
+        );
     }
     const failures = [...errors, ...failureLines(expectations)];
     return {
@@ -201,25 +205,6 @@ export class ScenarioHarness {
     return inputs;
   }
 
-  /**
-   * A run that died before cleanup leaves its copies behind, and create-only ids would turn this
-   * replay into duplicates; remove earlier *replayed* copies (documents with a marker) of these events.
-   */
-  private async removeStaleCopies(inputs: ReplayInput[]): Promise<void> {
-    const ids: string[] = [];
-    for await (const record of recordsOf(inputs)) {
-      const id = providerEventId(record.value);
-      if (id) ids.push(id);
-    }
-    if (!ids.length) return;
-    const stale = {
-      bool: { filter: [{ terms: { 'event.id': ids } }, { exists: { field: 'firedrill.marker' } }] },
-    };
-    // Counting first spares the usual case a delete-by-query and its refresh of every logs index.
-    if (await this.cluster.count(REPLAY_INDICES, stale))
-      await this.cluster.deleteByQuery(REPLAY_INDICES, stale);
-  }
-
   /** Alerts only ever appear, so: poll until every must_fire holds (or time runs out), then judge once. */
   private async poll(
     scenario: Scenario,
@@ -229,7 +214,7 @@ export class ScenarioHarness {
   ): Promise<ExpectationResult[]> {
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
-      const alerts = await observedAlerts(this.cluster, marker);
+      const alerts = await observedAlerts(this.cluster, marker, { deployment: this.deployment });
       const results = checkExpectations(scenario, alerts, ingest, deployed);
       const waiting = scenario.expect.must_fire.some(
         (w) => deployed.has(w.rule) && alerts.filter((a) => a.rule === w.rule).length < (w.count ?? 1),
@@ -240,7 +225,7 @@ export class ScenarioHarness {
   }
 
   private async timelineEvents(marker: string): Promise<TimelineEvent[]> {
-    const res = await this.cluster.search<Record<string, unknown>>(REPLAY_INDICES, {
+    const res = await this.cluster.search<Record<string, unknown>>(layoutOf(this.deployment).eventIndices, {
       size: TIMELINE_SIZE,
       sort: [{ '@timestamp': 'asc' }],
       query: { term: { 'firedrill.marker': marker } },
@@ -268,7 +253,7 @@ export class ScenarioHarness {
   }
 
   private async timelineAlerts(marker: string): Promise<TimelineAlert[]> {
-    const alerts = await observedAlerts(this.cluster, marker);
+    const alerts = await observedAlerts(this.cluster, marker, { deployment: this.deployment });
     return alerts
       .map(({ rule, fields }) => ({
         time: String(fields['firedrill.alert.last_event'] ?? fields['@timestamp']),
@@ -295,15 +280,6 @@ function pick(r: IngestCounts): IngestCounts {
 function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   return Array.isArray(value) ? value.join(', ') : String(value);
-}
-
-/** The provider's own event id (CloudTrail eventID, GCP insertId, Entra ID entry id) — what `event.id` holds. */
-function providerEventId(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const record = value as Record<string, unknown>;
-  const props = record.properties as Record<string, unknown> | undefined;
-  const id = record.eventID ?? record.insertId ?? props?.id ?? record.id;
-  return typeof id === 'string' ? id : undefined;
 }
 
 function ruleSummary(rule: CompiledRule): RuleSummary {

@@ -1,20 +1,8 @@
 import type { Severity, ThreatMapping } from '../compile/types.js';
 import type { ScenarioTechnique } from '../content/scenarios.js';
+import type { IngestCounts } from '../replay/replay.js';
 
-/** A line that could not be replayed: where it was and why. */
-export interface MalformedLine {
-  file: string;
-  line: number;
-  reason: string;
-}
-
-export interface IngestCounts {
-  read: number;
-  indexed: number;
-  duplicates: number;
-  deadLettered: number;
-  malformed: MalformedLine[];
-}
+export type { IngestCounts, MalformedLine } from '../replay/replay.js';
 
 /** One replayed event as the timeline shows it (times after the replay shift). */
 export interface TimelineEvent {

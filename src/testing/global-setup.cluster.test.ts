@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { describe, expect, inject, it } from 'vitest';
 import { connect } from '../cluster/index.js';
-import { ENGINE_INDICES } from '../engine/indices.js';
+import { layoutOf } from '../layout/index.js';
 import { firedrillGlobalSetup } from './index.js';
 
 describe('firedrillGlobalSetup', () => {
@@ -20,7 +20,7 @@ describe('firedrillGlobalSetup', () => {
       try {
         expect(await cluster.getPipeline('firedrill-router')).toBeDefined();
         expect(
-          await cluster.count(ENGINE_INDICES.rules, { prefix: { firedrill_rule_id: 'an1608-' } }),
+          await cluster.count(layoutOf().rulesIndex, { prefix: { firedrill_rule_id: 'an1608-' } }),
         ).toBeGreaterThanOrEqual(16);
         await teardown();
         expect((await cluster.health()).status).not.toBe('red');

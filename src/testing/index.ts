@@ -74,19 +74,20 @@ export interface DetectResult extends ReplayResult {
 export async function replayAndDetect(
   cluster: Cluster,
   logs: string[] | Record<string, unknown>[],
-  options: { marker?: string; shiftTo?: number } = {},
+  options: { marker?: string; shiftTo?: number; deployment?: string } = {},
 ): Promise<DetectResult> {
   const inputs: ReplayInput[] =
     typeof logs[0] === 'string'
       ? expandInputs(logs as string[])
       : [{ name: 'records', records: logs as Record<string, unknown>[] }];
   const replayed = await replay(cluster, inputs, {
+    deployment: options.deployment,
     marker: options.marker,
     shiftTo: options.shiftTo ?? Date.now() - 60_000,
   });
-  await cluster.refresh('logs-*');
   if (replayed.earliest === undefined) return { ...replayed, alerts: 0 };
   const report = await runOnce(cluster, {
+    deployment: options.deployment,
     marker: replayed.marker,
     from: new Date(replayed.earliest),
     to: new Date(replayed.latest! + 1000),
@@ -98,10 +99,11 @@ export async function replayAndDetect(
 export async function runScenario(
   cluster: Cluster,
   scenario: string | Scenario,
-  options: { keep?: boolean; timeoutMs?: number } = {},
+  options: { keep?: boolean; timeoutMs?: number; deployment?: string } = {},
 ): Promise<ScenarioResult> {
   const loaded = typeof scenario === 'string' ? loadScenario(scenario) : scenario;
   const harness = new ScenarioHarness(cluster).withKeep(options.keep ?? false);
+  if (options.deployment) harness.withDeployment(options.deployment);
   if (options.timeoutMs !== undefined) harness.withTimeout(options.timeoutMs);
   return harness.runScenario(loaded);
 }
@@ -109,6 +111,8 @@ export async function runScenario(
 export interface AlertExpectation {
   rule: string;
   marker: string;
+  /** The deployment whose alerts are read (default `default`). */
+  deployment?: string;
   /** Dotted field → value every matching alert must carry (array fields: must contain it). */
   fields?: Record<string, unknown>;
   /** Exactly this many alerts (default: at least one). */
@@ -124,7 +128,10 @@ async function alertProblem(
 ): Promise<{ problem?: string; alerts: ObservedAlert[] }> {
   const deadline = Date.now() + (want.timeoutMs ?? 10_000);
   for (;;) {
-    const alerts = await observedAlerts(cluster, want.marker, want.rule);
+    const alerts = await observedAlerts(cluster, want.marker, {
+      deployment: want.deployment,
+      rule: want.rule,
+    });
     const countOk = want.count === undefined ? alerts.length > 0 : alerts.length === want.count;
     const mismatch = countOk ? fieldMismatch(alerts, want.fields ?? {}) : undefined;
     if (countOk && !mismatch) return { alerts };

@@ -1,31 +1,32 @@
 import { Command } from 'commander';
-import { formatAlert, listAlerts } from '../../alerts/index.js';
+import { formatAlert, readAlerts } from '../../alerts/index.js';
 import { parseDuration } from '../../compile/rules/index.js';
-import { engineIndices } from '../../engine/index.js';
 import { FiredrillError } from '../../errors.js';
-import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+import {
+  connectTarget,
+  withDeploymentOption,
+  withTargetOptions,
+  type DeploymentOptions,
+  type TargetOptions,
+} from '../options.js';
 
-interface AlertsOptions extends TargetOptions {
+interface AlertsOptions extends TargetOptions, DeploymentOptions {
   rule?: string;
   since?: string;
   marker?: string;
   limit: string;
   json?: boolean;
-  enginePrefix: string;
 }
 
 /** `firedrill alerts`: lists alerts, newest first. */
 export function alertsCommand(): Command {
-  return withTargetOptions(new Command('alerts').description('list the alerts in the cluster, newest first'))
+  return withDeploymentOption(
+    withTargetOptions(new Command('alerts').description('list the alerts in the cluster, newest first')),
+  )
     .option('--rule <id>', 'only alerts of this rule (`*` wildcards allowed)')
     .option('--since <duration>', 'only alerts written within this long (e.g. 1h, 7d)')
     .option('--marker <id>', 'only alerts of this replay run')
     .option('--limit <n>', 'most alerts shown', '100')
-    .option(
-      '--engine-prefix <name>',
-      'the engine installation whose <name>-alerts index is read',
-      'firedrill',
-    )
     .option('--json', 'print the alert documents as JSON')
     .action(async (options: AlertsOptions) => {
       const limit = Number(options.limit);
@@ -41,12 +42,12 @@ export function alertsCommand(): Command {
       }
       const cluster = await connectTarget(options);
       try {
-        const alerts = await listAlerts(cluster, {
+        const alerts = await readAlerts(cluster, {
+          deployment: options.deployment,
           rule: options.rule,
           since,
           marker: options.marker,
           limit,
-          index: engineIndices(options.enginePrefix).alerts,
         });
         if (options.json) process.stdout.write(`${JSON.stringify(alerts, null, 2)}\n`);
         else if (alerts.length === 0) process.stdout.write('no alerts\n');

@@ -7,6 +7,7 @@ import { startCluster } from '../../providers/start.js';
 import { drill } from '../../scenarios/drill.js';
 import type { RunResult } from '../../scenarios/results.js';
 import { textSummary } from '../../reports/summary.js';
+import { writeReports } from '../../reports/write.js';
 
 interface DemoOptions {
   provider: 'embedded' | 'testcontainers';
@@ -52,21 +53,21 @@ export function demoCommand(): Command {
           log(
             `${cluster.info.distribution} ${cluster.info.version} is up at ${started.url}; deploying the AN1608 pack and replaying scenarios…`,
           );
-          const { run, reports } = await drill(cluster, {
+          const run = await drill(cluster, {
             scenarios: ['scenarios/an1608'],
-            reportDir: options.reportDir,
             keep: options.keep,
             onScenario: (r, i, total) =>
               log(
                 `  [${i + 1}/${total}] ${r.passed ? c.green('pass') : c.red('FAIL')} ${r.name} ${c.dim(`(${r.kind})`)}`,
               ),
           });
+          const reports = await writeReports(run, options.reportDir);
           process.stdout.write(alertsTable(run, c));
-          process.stdout.write(textSummary(run, reports!.coverage, color));
-          process.stdout.write(`\ncoverage report: ${reports!.files.html}\n`);
+          process.stdout.write(textSummary(run, reports.coverage, color));
+          process.stdout.write(`\ncoverage report: ${reports.files.html}\n`);
           if (options.keep)
             process.stdout.write(
-              `cluster kept at ${started.url} with the replayed data (markers in ${reports!.files.json}); stop it with \`firedrill cluster down\`\n`,
+              `cluster kept at ${started.url} with the replayed data (markers in ${reports.files.json}); stop it with \`firedrill cluster down\`\n`,
             );
           if (!run.passed) process.exitCode = 1;
         } finally {

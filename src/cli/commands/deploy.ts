@@ -6,22 +6,26 @@ import { loadConfig, type FiredrillConfig } from '../../content/config.js';
 import { deploy, type ProgressListener } from '../../deploy/index.js';
 import { label, renderPlan } from '../../deploy/render.js';
 import { FiredrillError } from '../../errors.js';
-import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+import {
+  connectTarget,
+  withDeploymentOption,
+  withTargetOptions,
+  type DeploymentOptions,
+  type TargetOptions,
+} from '../options.js';
 
-export interface DeployTargetOptions extends TargetOptions {
+export interface DeployTargetOptions extends TargetOptions, DeploymentOptions {
   env?: string;
   config?: string;
-  deployment?: string;
 }
 
 /** `--target`/`--insecure`, `--env NAME` (a target from the config), `--config` and `--deployment`. */
 export function withDeployOptions(command: Command): Command {
-  return withTargetOptions(command)
+  return withDeploymentOption(withTargetOptions(command))
     .addOption(
       new Option('--env <name>', 'deploy to a target named in the config (`targets:`)').conflicts('target'),
     )
-    .option('--config <file>', 'the deployment config (default: firedrill.config.yaml if present)')
-    .option('--deployment <name>', 'which set of resources in the cluster this is (default: default)');
+    .option('--config <file>', 'the deployment config (default: firedrill.config.yaml if present)');
 }
 
 /** Connects to `--env NAME` from the config, else to the usual target. */
@@ -82,7 +86,7 @@ export function deployCommand(): Command {
     .option('--lock-wait <seconds>', 'wait this long for another deploy to finish', '0')
     .action(async (options: DeployCommandOptions) => {
       const config = loadConfig(options.config);
-      const resources = compileAll({ contentDir: options.content, config });
+      const resources = compileAll({ contentDir: options.content, config, deployment: options.deployment });
       const cluster = await connectDeployTarget(options, config);
       try {
         const shown = await deploy(cluster, resources, { ...deployOptions(options), dryRun: true });

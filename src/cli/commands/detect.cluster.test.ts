@@ -13,17 +13,7 @@ const EVENTS = 1000;
 function firedrill(command: 'detect' | 'alerts', env: EngineEnv, args: string[]): ChildProcess {
   return spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      MAIN,
-      command,
-      '--target',
-      inject('clusterUrl'),
-      '--engine-prefix',
-      env.name,
-      ...args,
-    ],
+    ['--import', 'tsx', MAIN, command, '--target', inject('clusterUrl'), '--deployment', env.name, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
 }
@@ -89,11 +79,11 @@ describe('firedrill detect as a process: crash and restart lose nothing and dupl
     await cluster.close();
   });
 
-  const alertCount = () => cluster.count(env.indices.alerts);
+  const alertCount = () => cluster.count(env.layout.alertsIndex);
   const alertsIndexed = async () => {
     const res = await cluster.request<{ _all?: { primaries?: { indexing?: { index_total?: number } } } }>({
       method: 'GET',
-      path: `/${env.indices.alerts}/_stats/indexing`,
+      path: `/${env.layout.alertsIndex}/_stats/indexing`,
     });
     return res.status === 200 ? (res.body._all?.primaries?.indexing?.index_total ?? 0) : 0;
   };
@@ -107,21 +97,21 @@ describe('firedrill detect as a process: crash and restart lose nothing and dupl
     child.kill('SIGKILL');
     const killed = await exit;
     expect(killed.signal).toBe('SIGKILL');
-    await cluster.refresh(env.indices.alerts);
+    await cluster.refresh(env.layout.alertsIndex);
     const atKill = await alertCount();
     // Killed mid-run: some alerts written, no checkpoint saved yet.
     expect(atKill).toBeLessThan(RULES * EVENTS);
-    expect(await cluster.count(env.indices.state)).toBe(0);
+    expect(await cluster.count(env.layout.engineStateIndex)).toBe(0);
 
     const restart = await exited(detect(env, ['--once']));
     expect(restart.code, restart.stderr).toBe(0);
-    await cluster.refresh(env.indices.alerts);
+    await cluster.refresh(env.layout.alertsIndex);
     expect(await alertCount()).toBe(RULES * EVENTS);
-    expect(await cluster.count(env.indices.state)).toBe(RULES);
+    expect(await cluster.count(env.layout.engineStateIndex)).toBe(RULES);
 
     const again = await exited(detect(env, ['--once']));
     expect(again.code, again.stderr).toBe(0);
-    await cluster.refresh(env.indices.alerts);
+    await cluster.refresh(env.layout.alertsIndex);
     expect(await alertCount()).toBe(RULES * EVENTS);
   });
 

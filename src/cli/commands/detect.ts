@@ -1,11 +1,17 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { parseDuration } from '../../compile/rules/index.js';
-import { DetectionEngine, engineIndices, runOnce, type RunReport } from '../../engine/index.js';
+import { DetectionEngine, runOnce, type RunReport } from '../../engine/index.js';
 import { FiredrillError } from '../../errors.js';
-import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+import {
+  connectTarget,
+  withDeploymentOption,
+  withTargetOptions,
+  type DeploymentOptions,
+  type TargetOptions,
+} from '../options.js';
 
-interface DetectOptions extends TargetOptions {
+interface DetectOptions extends TargetOptions, DeploymentOptions {
   once?: boolean;
   interval?: string;
   rules?: string;
@@ -13,14 +19,15 @@ interface DetectOptions extends TargetOptions {
   to?: string;
   marker?: string;
   json?: boolean;
-  enginePrefix: string;
 }
 
 /** `firedrill detect`: runs the deployed rules once, over a past range, or continuously until a signal. */
 export function detectCommand(): Command {
-  return withTargetOptions(
-    new Command('detect').description(
-      'evaluate the deployed detection rules and write alerts into the cluster',
+  return withDeploymentOption(
+    withTargetOptions(
+      new Command('detect').description(
+        'evaluate the deployed detection rules and write alerts into the cluster',
+      ),
     ),
   )
     .option('--once', 'evaluate every enabled rule once (from its checkpoint, or over its lookback) and exit')
@@ -32,11 +39,6 @@ export function detectCommand(): Command {
     )
     .option('--to <time>', 'end of the backfill range (default: now)')
     .option('--marker <id>', 'evaluate only events with this firedrill.marker and tag the alerts with it')
-    .option(
-      '--engine-prefix <name>',
-      'the engine installation: indices <name>-alerts, -rules, -engine-state',
-      'firedrill',
-    )
     .addOption(new Option('--json', 'print each run report as JSON'))
     .action(async (options: DetectOptions) => {
       const now = Date.now();
@@ -46,7 +48,6 @@ export function detectCommand(): Command {
       if (from && to && from >= to) throw new FiredrillError('--from must be before --to');
       const interval =
         options.interval === undefined ? undefined : durationOption(options.interval, '--interval');
-      const indices = engineIndices(options.enginePrefix);
       const cluster = await connectTarget(options);
       try {
         if (options.once || from) {
@@ -55,7 +56,7 @@ export function detectCommand(): Command {
             marker: options.marker,
             from,
             to,
-            indices,
+            deployment: options.deployment,
           });
           if (report.rules.length === 0)
             process.stderr.write(
@@ -69,7 +70,7 @@ export function detectCommand(): Command {
           new DetectionEngine(cluster)
             .withRules(options.rules)
             .withMarker(options.marker)
-            .withRunOptions({ indices })
+            .withRunOptions({ deployment: options.deployment })
             .onRun((report) => print(report, options.json, false))
             .onError((error) =>
               process.stderr.write(

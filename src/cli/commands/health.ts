@@ -4,13 +4,19 @@ import type { Cluster } from '../../cluster/index.js';
 import { compileRules } from '../../compile/rules/index.js';
 import type { CompiledRule } from '../../compile/types.js';
 import { loadConfig } from '../../content/config.js';
-import { ENGINE_INDICES } from '../../engine/indices.js';
+import { layoutOf } from '../../layout/index.js';
 import { loadDeployedRules } from '../../engine/rules.js';
 import { formatHealth } from '../../health/format.js';
 import { checkHealth } from '../../health/health.js';
-import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+import {
+  connectTarget,
+  withDeploymentOption,
+  withTargetOptions,
+  type DeploymentOptions,
+  type TargetOptions,
+} from '../options.js';
 
-interface HealthCommandOptions extends TargetOptions {
+interface HealthCommandOptions extends TargetOptions, DeploymentOptions {
   json?: boolean;
   marker?: string;
   maxAge: string;
@@ -20,9 +26,11 @@ interface HealthCommandOptions extends TargetOptions {
 
 /** `firedrill health`: is what the rules need logged, retained and searchable? */
 export function healthCommand(): Command {
-  return withTargetOptions(
-    new Command('health').description(
-      'per log source: which activities and actions are in the cluster, whether the fields the rules use are populated, freshness, dead letters',
+  return withDeploymentOption(
+    withTargetOptions(
+      new Command('health').description(
+        'per log source: which activities and actions are in the cluster, whether the fields the rules use are populated, freshness, dead letters',
+      ),
     ),
   )
     .option('--json', 'print JSON')
@@ -36,6 +44,7 @@ export function healthCommand(): Command {
         const rules = await rulesToCheck(cluster, options);
         const report = await checkHealth(cluster, {
           rules,
+          deployment: options.deployment,
           marker: options.marker,
           maxAgeMs: Number(options.maxAge) * 3_600_000,
         });
@@ -52,7 +61,7 @@ export function healthCommand(): Command {
 
 /** The deployed rules; before a first deploy, the ones in the content directory. */
 async function rulesToCheck(cluster: Cluster, options: HealthCommandOptions): Promise<CompiledRule[]> {
-  if (await cluster.indexExists(ENGINE_INDICES.rules))
-    return loadDeployedRules(cluster, ENGINE_INDICES.rules);
+  const { rulesIndex } = layoutOf(options.deployment);
+  if (await cluster.indexExists(rulesIndex)) return loadDeployedRules(cluster, rulesIndex);
   return compileRules(join(options.content, 'detections'), loadConfig(options.config));
 }

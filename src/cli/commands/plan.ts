@@ -23,7 +23,7 @@ export function planCommand(): Command {
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none (like terraform)')
     .action(async (options: PlanCommandOptions) => {
       const config = loadConfig(options.config);
-      const resources = compileAll({ contentDir: options.content, config });
+      const resources = compileAll({ contentDir: options.content, config, deployment: options.deployment });
       const cluster = await connectDeployTarget(options, config);
       try {
         const result = await plan(cluster, resources, {

@@ -1,33 +1,42 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { SOURCES, type LogSource } from '../../content/scenarios.js';
+import { SOURCE_IDS } from '../../sources/index.js';
 import { FiredrillError } from '../../errors.js';
+import { DEFAULT_DEPLOYMENT } from '../../layout/index.js';
 import { countsLine } from '../../reports/summary.js';
 import { expandInputs, replay } from '../../replay/replay.js';
 import { parseShiftTarget } from '../../replay/shift.js';
-import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+import {
+  connectTarget,
+  withDeploymentOption,
+  withTargetOptions,
+  type DeploymentOptions,
+  type TargetOptions,
+} from '../options.js';
 
-interface ReplayCommandOptions extends TargetOptions {
-  source: LogSource | 'auto';
+interface ReplayCommandOptions extends TargetOptions, DeploymentOptions {
+  source: string;
   shiftTo?: string;
   marker?: string;
 }
 
 /** `firedrill replay`: raw cloud audit logs through the deployed pipelines, tagged with a run marker. */
 export function replayCommand(): Command {
-  return withTargetOptions(
-    new Command('replay')
-      .description(
-        'ingest raw cloud audit log files (or folders) through the deployed pipelines, tagged with a run marker',
-      )
-      .argument(
-        '<paths...>',
-        'CloudTrail delivery files, JSON lines, JSON arrays, Azure {"records":[...]} files, gzip, or folders',
-      ),
+  return withDeploymentOption(
+    withTargetOptions(
+      new Command('replay')
+        .description(
+          'ingest raw cloud audit log files (or folders) through the deployed pipelines, tagged with a run marker',
+        )
+        .argument(
+          '<paths...>',
+          'CloudTrail delivery files, JSON lines, JSON arrays, Azure {"records":[...]} files, gzip, or folders',
+        ),
+    ),
   )
     .addOption(
       new Option('--source <source>', 'the log source of every record')
-        .choices([...SOURCES, 'auto'])
+        .choices([...SOURCE_IDS, 'auto'])
         .default('auto'),
     )
     .option(
@@ -53,6 +62,7 @@ export function replayCommand(): Command {
         : undefined;
       try {
         const result = await replay(cluster, inputs, {
+          deployment: options.deployment,
           source: options.source,
           shiftTo,
           marker: options.marker,
@@ -68,7 +78,9 @@ export function replayCommand(): Command {
         if (result.offsetMs) out.write(`shifted timestamps by ${formatOffset(result.offsetMs)}\n`);
         for (const m of result.malformed) out.write(`  dead-lettered ${m.file}:${m.line}: ${m.reason}\n`);
         out.write(`${countsLine(result)}\n`);
-        out.write(`remove with: firedrill cleanup --marker ${result.marker}\n`);
+        const deployment =
+          options.deployment === DEFAULT_DEPLOYMENT ? '' : ` --deployment ${options.deployment}`;
+        out.write(`remove with: firedrill cleanup --marker ${result.marker}${deployment}\n`);
       } finally {
         bar?.stop();
         await cluster.close();

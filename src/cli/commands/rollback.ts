@@ -33,7 +33,7 @@ export function rollbackCommand(): Command {
       const config = loadConfig(options.config);
       const cluster = await connectDeployTarget(options, config);
       try {
-        const deployment = options.deployment ?? 'default';
+        const deployment = options.deployment;
         if (options.list) {
           process.stdout.write(renderHistory(deployment, await deployHistory(cluster, { deployment })));
           return;

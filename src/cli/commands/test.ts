@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { connect, type Cluster } from '../../cluster/index.js';
 import { startCluster } from '../../providers/start.js';
 import { drill } from '../../scenarios/drill.js';
-import { computeCoverage } from '../../reports/coverage.js';
+import { writeReports } from '../../reports/write.js';
 import { textSummary } from '../../reports/summary.js';
 import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
 
@@ -67,11 +67,10 @@ async function runTests(cluster: Cluster, scenarios: string[], options: TestComm
   process.stderr.write(
     `deploying to ${cluster.info.distribution} ${cluster.info.version} at ${cluster.info.url}\n`,
   );
-  const { run, reports } = await drill(cluster, {
+  const run = await drill(cluster, {
     scenarios,
     configFile: options.config,
     contentDir: options.content,
-    reportDir: options.reportDir,
     timeoutMs: Number(options.timeout) * 1000,
     keep: options.keep,
     withoutRules: options.withoutRule,
@@ -80,10 +79,10 @@ async function runTests(cluster: Cluster, scenarios: string[], options: TestComm
         `  [${i + 1}/${total}] ${result.passed ? c.green('pass') : c.red('FAIL')} ${result.name}\n`,
       ),
   });
-  process.stdout.write(textSummary(run, reports?.coverage ?? computeCoverage(run), color));
-  if (reports)
-    process.stdout.write(
-      `reports: ${reports.files.html}, ${reports.files.junit}, ${reports.files.navigator}, ${reports.files.json}\n`,
-    );
+  const reports = await writeReports(run, options.reportDir);
+  process.stdout.write(textSummary(run, reports.coverage, color));
+  process.stdout.write(
+    `reports: ${reports.files.html}, ${reports.files.junit}, ${reports.files.navigator}, ${reports.files.json}\n`,
+  );
   if (!run.passed) process.exitCode = 1;
 }

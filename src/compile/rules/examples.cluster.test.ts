@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listAlerts } from '../../alerts/index.js';
+import { readAlerts } from '../../alerts/index.js';
 import type { Cluster } from '../../cluster/index.js';
 import { compileAll } from '../index.js';
 import { compileRules } from './index.js';
@@ -74,7 +74,7 @@ async function alertsFor(ruleId: string, name: string, c: ExampleCase) {
   const { marker, from, to } = await ingestCase(ruleId, name, c);
   const report = await runOnce(cluster, { rules: ruleId, marker, from, to });
   expect(report.rules.map((r) => r.error ?? 'ok')).toEqual(['ok']);
-  return listAlerts(cluster, { rule: ruleId, marker });
+  return readAlerts(cluster, { rule: ruleId, marker });
 }
 
 describe.each(examples.map((e) => [e.ruleId, e] as const))('%s', (ruleId, cases) => {
@@ -115,6 +115,6 @@ describe('replaying the same records twice', () => {
     expect(again).toMatchObject({ indexed: 0, duplicates: positive.events.length });
     const rerun = await runOnce(cluster, { rules: ruleId, marker, from, to });
     expect(rerun.alerts).toBe(0);
-    expect(await listAlerts(cluster, { rule: ruleId, marker })).toHaveLength(1);
+    expect(await readAlerts(cluster, { rule: ruleId, marker })).toHaveLength(1);
   });
 });

@@ -13,8 +13,12 @@ export interface AlertEventSummary {
   firedrill: { index: string; id: string; credential?: { id?: OneOrMany<string> } };
 }
 
-/** An alert document in `firedrill-alerts` (fields documented in docs/alerts.md). */
+/**
+ * An alert document, exactly as the engine writes it (src/engine/alert.ts builds it against this type) and
+ * every reader reads it; the fields are documented in docs/alerts.md.
+ */
 export interface AlertDocument {
+  /** When the alert was written. */
   '@timestamp': string;
   event: { kind: 'alert'; id: string; severity: number; risk_score: number };
   rule: { id: string; name: string; type: string; description: string; version: string };
@@ -24,15 +28,16 @@ export interface AlertDocument {
     technique: {
       id: OneOrMany<string>;
       name: OneOrMany<string>;
-      subtechnique?: { id: OneOrMany<string>; name: OneOrMany<string> };
+      subtechnique?: { id?: OneOrMany<string>; name?: OneOrMany<string> };
     };
-    analytic?: { id: OneOrMany<string> };
+    analytic?: { id?: OneOrMany<string> };
   };
   tags?: string[];
   cloud?: { provider?: OneOrMany<string>; account?: { id?: OneOrMany<string> } };
   user?: { name?: OneOrMany<string>; target?: { name?: OneOrMany<string> } };
   source?: { ip?: OneOrMany<string> };
   user_agent?: { original?: OneOrMany<string> };
+  related?: { user?: OneOrMany<string>; ip?: OneOrMany<string> };
   firedrill: {
     marker?: string;
     actor?: { ids?: OneOrMany<string> };

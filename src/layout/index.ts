@@ -1,0 +1,1 @@
+export { checkDeploymentName, DEFAULT_DEPLOYMENT, Layout, layoutOf } from './layout.js';
