@@ -28,7 +28,16 @@ export interface SearchResponse<T, A = Record<string, unknown>> {
 
 export type BulkAction =
   | { create: { _index: string; _id?: string; pipeline?: string }; doc: unknown }
-  | { index: { _index: string; _id?: string; pipeline?: string }; doc: unknown }
+  | {
+      index: {
+        _index: string;
+        _id?: string;
+        pipeline?: string;
+        if_seq_no?: number;
+        if_primary_term?: number;
+      };
+      doc: unknown;
+    }
   | { delete: { _index: string; _id: string } };
 
 export interface BulkItemResult {
@@ -98,7 +107,12 @@ export class Cluster {
   }
 
   private tally(method: HttpMethod, path: string): void {
-    const read = method === 'GET' || method === 'HEAD' || (method === 'POST' && READ_ONLY_POST.test(path));
+    const read =
+      method === 'GET' ||
+      method === 'HEAD' ||
+      (method === 'POST' && READ_ONLY_POST.test(path)) ||
+      // Clearing a scroll frees a search context; it writes no data.
+      (method === 'DELETE' && path === '/_search/scroll');
     if (read) this.stats.reads++;
     else {
       this.stats.writes++;
@@ -356,6 +370,18 @@ export class Cluster {
     return okBody(res, `get ${index}/${id}`);
   }
 
+  /** Several documents by id, realtime (what was just written, refreshed or not); missing ones are left out. */
+  async getDocs<T>(index: string, ids: string[]): Promise<StoredDoc<T>[]> {
+    if (ids.length === 0) return [];
+    const res = await this.request<{ docs?: (StoredDoc<T> & { found?: boolean })[] }>({
+      method: 'POST',
+      path: `/${enc(index)}/_mget`,
+      body: { ids },
+    });
+    if (res.status === 404) return [];
+    return (okBody(res, `get ${ids.length} document(s) from ${index}`).docs ?? []).filter((d) => d.found);
+  }
+
   /**
    * Writes one document. Resolves `conflict` instead of throwing when create-only or
    * optimistic-concurrency conditions fail, so callers can treat it as a normal outcome.
@@ -440,6 +466,68 @@ export class Cluster {
       query: { ignore_unavailable: true, allow_no_indices: true, ...query },
     });
     return res.body;
+  }
+
+  /**
+   * Every hit of a search, page by page, from one consistent snapshot (a scroll: the same API on both
+   * distributions, and no tiebreaker field needed for equal sort values). The scroll is cleared when the
+   * iteration ends, early or not.
+   */
+  async *scroll<T = Record<string, unknown>>(
+    index: string | string[],
+    body: Record<string, unknown>,
+    options: { pageSize?: number; keepAlive?: string } = {},
+  ): AsyncGenerator<SearchHit<T>[]> {
+    const target = Array.isArray(index) ? index.join(',') : index;
+    const keepAlive = options.keepAlive ?? '2m';
+    let res = await this.expect<SearchResponse<T> & { _scroll_id?: string }>(`search ${target}`, {
+      method: 'POST',
+      path: `/${enc(target)}/_search`,
+      body: { ...body, size: options.pageSize ?? 1000 },
+      query: { ignore_unavailable: true, allow_no_indices: true, scroll: keepAlive },
+    });
+    let scrollId = res.body._scroll_id;
+    try {
+      while (res.body.hits.hits.length > 0) {
+        yield res.body.hits.hits;
+        if (!scrollId) return;
+        res = await this.expect<SearchResponse<T> & { _scroll_id?: string }>(`scroll ${target}`, {
+          method: 'POST',
+          path: '/_search/scroll',
+          body: { scroll: keepAlive, scroll_id: scrollId },
+        });
+        scrollId = res.body._scroll_id ?? scrollId;
+      }
+    } finally {
+      if (scrollId)
+        await this.request({
+          method: 'DELETE',
+          path: '/_search/scroll',
+          body: { scroll_id: scrollId },
+        }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The time on the cluster's ingest node (epoch ms), the clock that stamps `event.ingested`: read by
+   * simulating a pipeline, so the engine can measure how far its own clock is off.
+   */
+  async ingestClock(): Promise<number> {
+    const res = await this.expect<{ docs: { doc: { _source: { now: string } } }[] }>(
+      'read the ingest clock',
+      {
+        method: 'POST',
+        path: '/_ingest/pipeline/_simulate',
+        query: { filter_path: 'docs.doc._source' },
+        body: {
+          pipeline: { processors: [{ set: { field: 'now', value: '{{{_ingest.timestamp}}}' } }] },
+          docs: [{ _source: {} }],
+        },
+      },
+    );
+    const time = Date.parse(res.body.docs[0]?.doc._source.now ?? '');
+    if (Number.isNaN(time)) throw new FiredrillError('the cluster did not tell its ingest time');
+    return time;
   }
 
   async count(index: string | string[], query: unknown = { match_all: {} }): Promise<number> {

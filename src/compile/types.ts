@@ -83,13 +83,16 @@ export interface CompiledThresholdRule extends CompiledRuleBase {
 export interface CompiledSequenceStep {
   name: string;
   query: Dsl;
-  /** The field that joins this step to the others (may differ per step). */
-  joinField: string;
+  /**
+   * The fields that join this step to the others, in an order every step shares (the names may differ
+   * per step): e.g. the account and the user, so a same-named user in another account never chains.
+   */
+  join: string[];
 }
 
 export interface CompiledSequenceRule extends CompiledRuleBase {
   type: 'sequence';
-  /** Ordered steps: each must come strictly after the previous, all within `maxSpanMs`, same join value. */
+  /** Ordered steps: each at or after the previous (same second counts), all within `maxSpanMs`, same join key. */
   steps: CompiledSequenceStep[];
   maxSpanMs: number;
 }

@@ -37,8 +37,9 @@ const base = {
   hash: 'h',
 } as const;
 const queryRule = { ...base, type: 'query', query: {} } as unknown as CompiledQueryRule;
-const candidate = (rule: CompiledRule, anchor: number): Candidate => ({
+const candidate = (rule: CompiledRule, anchor: number, marker?: string): Candidate => ({
   rule,
+  marker,
   group: { 'user.name': 'mallory' },
   anchor,
   events: [{ index: 'logs-a', id: 'x', time: anchor, source: { user: { name: 'mallory' } } }],
@@ -47,17 +48,11 @@ const candidate = (rule: CompiledRule, anchor: number): Candidate => ({
 describe('alert identity', () => {
   it('is the same for the same finding in the same suppression bucket, different otherwise', () => {
     const t = 10 * HOUR;
-    expect(alertId(candidate(queryRule, t), undefined)).toBe(
-      alertId(candidate(queryRule, t + HOUR / 2), undefined),
-    );
-    expect(alertId(candidate(queryRule, t), undefined)).not.toBe(
-      alertId(candidate(queryRule, t + HOUR), undefined),
-    );
-    expect(alertId(candidate(queryRule, t), 'run-1')).not.toBe(alertId(candidate(queryRule, t), undefined));
+    expect(alertId(candidate(queryRule, t))).toBe(alertId(candidate(queryRule, t + HOUR / 2)));
+    expect(alertId(candidate(queryRule, t))).not.toBe(alertId(candidate(queryRule, t + HOUR)));
+    expect(alertId(candidate(queryRule, t, 'run-1'))).not.toBe(alertId(candidate(queryRule, t)));
     const unsuppressed = { ...queryRule, suppressionMs: 0 };
-    expect(alertId(candidate(unsuppressed, t), undefined)).not.toBe(
-      alertId(candidate(unsuppressed, t + 1), undefined),
-    );
+    expect(alertId(candidate(unsuppressed, t))).not.toBe(alertId(candidate(unsuppressed, t + 1)));
   });
 
   it('suppresses at least over the span the rule itself looks at', () => {
@@ -74,8 +69,7 @@ describe('alert identity', () => {
 
 describe('alertDocument', () => {
   it('maps severity, ATT&CK and evidence to ECS fields', () => {
-    const doc = alertDocument(candidate(queryRule, Date.UTC(2024, 2, 5)), {
-      marker: 'm',
+    const doc = alertDocument(candidate(queryRule, Date.UTC(2024, 2, 5), 'm'), {
       now: Date.UTC(2024, 2, 6),
     });
     expect(doc).toMatchObject({

@@ -28,11 +28,11 @@ export function suppressionSpan(rule: CompiledRule): number {
 }
 
 /** The deterministic alert id: rule, marker, group and suppression bucket — the same finding always gets the same id. */
-export function alertId(candidate: Candidate, marker: string | undefined): string {
+export function alertId(candidate: Candidate): string {
   const span = suppressionSpan(candidate.rule);
   const bucket = span > 0 ? Math.floor(candidate.anchor / span) : candidate.anchor;
   return createHash('sha256')
-    .update(JSON.stringify([candidate.rule.id, marker ?? '', groupKey(candidate.group), bucket]))
+    .update(JSON.stringify([candidate.rule.id, candidate.marker ?? '', groupKey(candidate.group), bucket]))
     .digest('hex');
 }
 
@@ -53,7 +53,7 @@ export function eventSummary(event: EventHit, step?: { step: number; name: strin
 /** The alert document for a candidate; `firstActivity` is the created account's activity, when asked for. */
 export function alertDocument(
   candidate: Candidate,
-  options: { marker?: string; now: number; firstActivity?: EventHit[] },
+  options: { now: number; firstActivity?: EventHit[] },
 ): AlertDocument {
   const { rule, events } = candidate;
   const sources = events.slice(0, MAX_SOURCE_EVENTS);
@@ -65,7 +65,7 @@ export function alertDocument(
     '@timestamp': new Date(options.now).toISOString(),
     event: {
       kind: 'alert',
-      id: alertId(candidate, options.marker),
+      id: alertId(candidate),
       severity: SEVERITY_NUMBER[rule.severity],
       risk_score: rule.riskScore,
     },
@@ -85,7 +85,7 @@ export function alertDocument(
     user_agent: { original: texts(actors, 'user_agent.original') },
     related: { user: texts(all, 'related.user'), ip: texts(all, 'related.ip') },
     firedrill: {
-      marker: options.marker,
+      marker: candidate.marker,
       actor: { ids: texts(actors, 'firedrill.actor.ids') },
       credential: { id: texts(all, 'firedrill.credential.id') },
       alert: {

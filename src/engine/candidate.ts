@@ -12,6 +12,11 @@ export interface Candidate {
   events: EventHit[];
   /** Sequence steps in order. */
   steps?: { name: string; event: EventHit }[];
+  /**
+   * The replay run it belongs to: the engine's marker, or else the one marker all its events carry (a live
+   * engine alerting on replayed events tags the alert with their run).
+   */
+  marker?: string;
 }
 
 /** The group of an event by `fields`; undefined when any field is missing. */

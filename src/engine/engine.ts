@@ -1,5 +1,8 @@
 import type { Cluster } from '../cluster/index.js';
 import type { CompiledRule } from '../compile/types.js';
+import { layoutOf } from '../layout/index.js';
+import { ClusterClock } from './clock.js';
+import { DEFAULT_LEASE_MS, LeaseKeeper, processName } from './leases.js';
 import { runOnce, type RunOptions, type RunReport } from './run.js';
 
 /** How often the engine wakes to see which rules are due, when no fixed interval is set. */
@@ -7,12 +10,16 @@ const TICK_MS = 1000;
 
 /**
  * The continuous engine: evaluates deployed rules until stopped. Each rule runs on its own `intervalMs`
- * unless `withInterval` sets one for all. `stop()` lets the current rule finish and then resolves;
- * everything it leaves undone is picked up from the checkpoints by the next start.
+ * unless `withInterval` sets one for all. Several engine processes share the work: each evaluates the rules
+ * whose lease it holds (src/engine/leases.ts), and takes over a stopped or killed one's within the lease time.
+ * `stop()` lets the current rule finish, gives the leases back and then resolves; everything it leaves
+ * undone is picked up from the rules' state by whoever holds them next.
  */
 export class DetectionEngine {
   private options: RunOptions = {};
   private intervalMs?: number;
+  private leaseMs = DEFAULT_LEASE_MS;
+  private owner = processName();
   private listener: (report: RunReport) => void = () => {};
   private errorListener: (error: unknown) => void = () => {};
   private readonly abort = new AbortController();
@@ -39,9 +46,23 @@ export class DetectionEngine {
     return this;
   }
 
-  /** Run options not covered above (deployment, settle time, clock). */
-  withRunOptions(options: Omit<RunOptions, 'signal' | 'due' | 'from' | 'to'>): this {
+  /** Run options not covered above (deployment, settle and late times, the engine's clock). */
+  withRunOptions(
+    options: Omit<RunOptions, 'signal' | 'due' | 'owns' | 'owner' | 'clock' | 'from' | 'to'>,
+  ): this {
     this.options = { ...this.options, ...options };
+    return this;
+  }
+
+  /** How long a lease lasts without renewal: how soon others take over this process's rules if it dies. */
+  withLeaseTime(ms: number): this {
+    this.leaseMs = ms;
+    return this;
+  }
+
+  /** The name this process goes by in leases and rule states (default `<host>:<pid>`). */
+  withOwner(name: string): this {
+    this.owner = name;
     return this;
   }
 
@@ -76,12 +97,24 @@ export class DetectionEngine {
 
   private async loop(): Promise<void> {
     const signal = this.abort.signal;
+    const clock = new ClusterClock(this.cluster, this.options.now);
+    const leases = new LeaseKeeper(
+      this.cluster,
+      layoutOf(this.options.deployment).engineStateIndex,
+      clock,
+      this.owner,
+      this.leaseMs,
+    );
     while (!signal.aborted) {
       const started = Date.now();
       try {
+        await leases.balance();
         const report = await runOnce(this.cluster, {
           ...this.options,
           signal,
+          clock,
+          owner: this.owner,
+          owns: (rule) => leases.owns(rule.id),
           due: (rule) => this.due(rule, started),
         });
         for (const rule of report.rules) if (!rule.error) this.lastRun.set(rule.ruleId, started);
@@ -92,6 +125,7 @@ export class DetectionEngine {
       const wait = (this.intervalMs ?? TICK_MS) - (Date.now() - started);
       if (wait > 0) await sleep(wait, signal);
     }
+    await leases.release().catch((error: unknown) => this.errorListener(error));
   }
 
   private due(rule: CompiledRule, now: number): boolean {

@@ -5,6 +5,7 @@ import { distinctValues, fieldValues, type EventHit } from './fields.js';
 import {
   markerFilters,
   rangeFilter,
+  scopeEnd,
   TIME_FIELDS,
   toEvent,
   visibleFilter,
@@ -90,6 +91,7 @@ export async function updateFirstActivity(
 ): Promise<number> {
   const withinMs = rule.includeFirstActivity?.withinMs;
   if (withinMs === undefined || scope.field !== 'event.ingested') return 0;
+  const end = scopeEnd(scope);
   const res = await context.cluster.search<AlertDocument>(context.alertsIndex, {
     size: OPEN_ALERTS,
     seq_no_primary_term: true,
@@ -97,10 +99,9 @@ export async function updateFirstActivity(
       bool: {
         filter: [
           { term: { 'rule.id': rule.id } },
-          rangeFilter('firedrill.alert.first_event', scope.to - withinMs - rule.lookbackMs, scope.to),
+          rangeFilter('firedrill.alert.first_event', end - withinMs - rule.lookbackMs, end),
           ...markerFilters(context),
         ],
-        must_not: context.marker ? [] : [{ exists: { field: 'firedrill.marker' } }],
       },
     },
   });
@@ -113,12 +114,11 @@ export async function updateFirstActivity(
       start: Date.parse(alert.firedrill.alert.first_event),
       exclude: alert.firedrill.alert.source.ids,
     };
-    const activity = (await firstActivity(context, rule, subject, withinMs, scope)).map((e) =>
-      eventSummary(e),
-    );
+    // An alert of a replay run follows that run's events only.
+    const own = { ...context, marker: alert.firedrill.marker };
+    const activity = (await firstActivity(own, rule, subject, withinMs, scope)).map((e) => eventSummary(e));
     if (activity.length <= (alert.firedrill.alert.first_activity?.length ?? 0)) continue;
-    alert.firedrill.alert.first_activity =
-      activity as unknown as AlertDocument['firedrill']['alert']['first_activity'];
+    alert.firedrill.alert.first_activity = activity;
     const write = await context.cluster.putDoc(context.alertsIndex, hit._id, alert, {
       ifSeqNo: hit._seq_no,
       ifPrimaryTerm: hit._primary_term,

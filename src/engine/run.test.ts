@@ -44,9 +44,14 @@ class RecordingTransport implements Transport {
     return { status: 200, body: this.answer(params) as T };
   }
   async close(): Promise<void> {}
-  private answer({ method, path, body }: RequestParams): unknown {
+  constructor(private readonly now: number) {}
+  private answer({ method, path, body, query: params }: RequestParams): unknown {
     const query = JSON.stringify(body ?? {});
     if (method === 'POST' && path === '/_bulk') return { items: [{ create: { status: 201 } }] };
+    if (path === '/_ingest/pipeline/_simulate')
+      return { docs: [{ doc: { _source: { now: new Date(this.now).toISOString() } } }] };
+    if (path === '/_search/scroll') return { ...hits([]), _scroll_id: 's1' };
+    if (method === 'DELETE') return {};
     if (path.endsWith('/_refresh')) return {};
     if (path === '/firedrill-rules/_search' && query.includes('percolate'))
       return hits([
@@ -59,9 +64,11 @@ class RecordingTransport implements Transport {
       ]);
     if (path === '/firedrill-rules/_search')
       return hits([{ _index: 'firedrill-rules', _id: 'r-root', _source: { firedrill_rule: rule } }]);
-    if (path === '/firedrill-engine-state/_search') return hits([]);
-    if (path === '/logs-aws.cloudtrail-*/_search')
-      return hits([event('e-alice', 'alice'), event('e-root', 'root')]);
+    if (path === '/firedrill-engine-state/_mget') return { docs: [{ _id: 'r-root', found: false }] };
+    if (path === '/logs-aws.cloudtrail-*/_search' && query.includes('date_histogram'))
+      return { ...hits([]), aggregations: { seconds: { buckets: [{ key: 1709633040000, doc_count: 2 }] } } };
+    if (path === '/logs-aws.cloudtrail-*/_search' && params?.scroll)
+      return { ...hits([event('e-alice', 'alice'), event('e-root', 'root')]), _scroll_id: 's1' };
     return {};
   }
 }
@@ -71,8 +78,9 @@ function hits(list: unknown[]) {
 }
 
 describe('runOnce request contract (Elasticsearch)', () => {
-  it('percolates new events against the stored rules and writes the matched one create-only, then the checkpoint', async () => {
-    const transport = new RecordingTransport();
+  it('percolates new events against the stored rules and writes the matched one create-only, then the state', async () => {
+    const now = Date.parse('2024-03-05T10:05:00Z');
+    const transport = new RecordingTransport(now);
     const cluster = new Cluster(
       {
         distribution: 'elasticsearch',
@@ -83,11 +91,12 @@ describe('runOnce request contract (Elasticsearch)', () => {
       },
       transport,
     );
-    const now = Date.parse('2024-03-05T10:05:00Z');
     const report = await runOnce(cluster, { now: () => now, settleMs: 1000 });
     expect(report.rules).toMatchObject([{ ruleId: 'r-root', findings: 1, written: 1 }]);
 
-    const fetch = transport.requests.find((r) => r.path === '/logs-aws.cloudtrail-*/_search')!;
+    const fetch = transport.requests.find(
+      (r) => r.path === '/logs-aws.cloudtrail-*/_search' && r.query?.scroll,
+    )!;
     expect(fetch.body).toMatchObject({
       _source: { excludes: ['event.original'] },
       query: {
@@ -97,8 +106,8 @@ describe('runOnce request contract (Elasticsearch)', () => {
             {
               range: {
                 'event.ingested': {
-                  gte: now - 1000 - 600_000 + 1,
-                  lt: now - 1000 + 1,
+                  gte: now - 1000 - 600_000,
+                  lt: now - 1000,
                   format: 'epoch_millis',
                 },
               },
@@ -123,17 +132,21 @@ describe('runOnce request contract (Elasticsearch)', () => {
         },
       },
     });
-    const [alerts, checkpoints] = transport.requests.filter((r) => r.path === '/_bulk');
+    const [alerts, states] = transport.requests.filter((r) => r.path === '/_bulk');
     expect(alerts!.ndjson![0]).toMatchObject({ create: { _index: 'firedrill-alerts' } });
     expect(alerts!.ndjson![1]).toMatchObject({
       rule: { id: 'r-root' },
       user: { name: 'root' },
       event: { kind: 'alert' },
     });
-    expect(checkpoints!.ndjson![0]).toEqual({ index: { _index: 'firedrill-engine-state', _id: 'r-root' } });
-    expect(checkpoints!.ndjson![1]).toMatchObject({
+    // A rule's first state is created only if no other process created it meanwhile.
+    expect(states!.ndjson![0]).toEqual({ create: { _index: 'firedrill-engine-state', _id: 'r-root' } });
+    expect(states!.ndjson![1]).toMatchObject({
+      type: 'rule',
       rule_id: 'r-root',
-      ingested_through: new Date(now - 1000).toISOString(),
+      checkpoint: new Date(now - 1000).toISOString(),
+      visible: { '1709633040000': 2 },
+      alerts: 1,
     });
     const order = transport.requests.map((r) => `${r.method} ${r.path}`);
     expect(order.indexOf('POST /firedrill-alerts/_refresh')).toBeLessThan(order.lastIndexOf('POST /_bulk'));

@@ -1,16 +1,21 @@
 import type { Cluster } from '../cluster/index.js';
 import type { Dsl } from '../compile/types.js';
-import { FiredrillError } from '../errors.js';
 import type { EventHit } from './fields.js';
 
+/** A half-open `[from, to)` span of epoch ms. */
+export interface Range {
+  from: number;
+  to: number;
+}
+
 /**
- * What one evaluation treats as new events: a half-open `[from, to)` epoch-ms range over
- * `event.ingested` (live runs, from the checkpoint) or `@timestamp` (backfills).
+ * What one evaluation treats as new events: disjoint, sorted half-open ranges over `event.ingested` (live
+ * runs: the span since the checkpoint, plus the seconds behind it where late events became visible) or
+ * `@timestamp` (backfills: one range).
  */
 export interface Scope {
   field: 'event.ingested' | '@timestamp';
-  from: number;
-  to: number;
+  ranges: Range[];
 }
 
 /** Everything an evaluator needs besides the rule. */
@@ -24,9 +29,19 @@ export function rangeFilter(field: string, from: number, to: number): Dsl {
   return { range: { [field]: { gte: from, lt: to, format: 'epoch_millis' } } };
 }
 
+/** Where a scope ends: nothing at or after it is read by the evaluation. */
+export function scopeEnd(scope: Scope): number {
+  return Math.max(...scope.ranges.map((r) => r.to));
+}
+
+export function inScope(scope: Scope, time: number | undefined): boolean {
+  return time !== undefined && scope.ranges.some((r) => time >= r.from && time < r.to);
+}
+
 /** The filter selecting a scope's new events. */
 export function scopeFilter(scope: Scope): Dsl {
-  return rangeFilter(scope.field, scope.from, scope.to);
+  const parts = scope.ranges.map((r) => rangeFilter(scope.field, r.from, r.to));
+  return parts.length === 1 ? parts[0]! : { bool: { should: parts, minimum_should_match: 1 } };
 }
 
 /**
@@ -34,53 +49,58 @@ export function scopeFilter(scope: Scope): Dsl {
  * nothing ingested after a live scope's end, nothing after a backfill's end, so re-runs see the same data.
  */
 export function visibleFilter(scope: Scope): Dsl {
-  return { range: { [scope.field]: { lt: scope.to, format: 'epoch_millis' } } };
+  return { range: { [scope.field]: { lt: scopeEnd(scope), format: 'epoch_millis' } } };
 }
 
 export function markerFilters(context: EvaluationContext): Dsl[] {
   return context.marker ? [{ term: { 'firedrill.marker': context.marker } }] : [];
 }
 
-/** The most hits one search returns before the engine splits its time range. */
-const PAGE = 5000;
+/** Sorted ranges with touching or overlapping ones joined. */
+export function mergeRanges(ranges: Range[]): Range[] {
+  const out: Range[] = [];
+  for (const r of [...ranges].filter((x) => x.to > x.from).sort((a, b) => a.from - b.from)) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to) last.to = Math.max(last.to, r.to);
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+/** Hits read per page while paging through events. */
+const PAGE = 2000;
 
 /**
- * Every event matching `filters` in `[from, to)` of `field`, sorted by time. Splits the range in halves
- * until each part fits one response, so results are complete on both engines without scroll or PIT.
+ * Every event matching `filters` (and the context's marker), oldest first, page by page: any number of
+ * events, with memory bounded by the page. The raw record is never evaluated and is left out.
  */
+export async function* scanEvents(
+  context: EvaluationContext,
+  index: string[],
+  filters: Dsl[],
+): AsyncGenerator<EventHit[]> {
+  const pages = context.cluster.scroll<Record<string, unknown>>(
+    index,
+    {
+      sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
+      _source: { excludes: ['event.original'] },
+      docvalue_fields: TIME_FIELDS,
+      query: { bool: { filter: [...filters, ...markerFilters(context)] } },
+    },
+    { pageSize: PAGE },
+  );
+  for await (const hits of pages) yield hits.map(toEvent);
+}
+
+/** Every event matching `filters`, oldest first, for evaluations already bounded to a group or a span. */
 export async function fetchEvents(
   context: EvaluationContext,
   index: string[],
   filters: Dsl[],
-  range: { field: string; from: number; to: number },
-  limit = 100_000,
 ): Promise<EventHit[]> {
   const out: EventHit[] = [];
-  const pending: [number, number][] = [[range.from, range.to]];
-  while (pending.length > 0) {
-    const [from, to] = pending.shift()!;
-    const res = await context.cluster.search<Record<string, unknown>>(index, {
-      size: PAGE,
-      track_total_hits: true,
-      sort: [{ '@timestamp': { order: 'asc', unmapped_type: 'date' } }],
-      // The raw record is never evaluated and can be most of the document.
-      _source: { excludes: ['event.original'] },
-      docvalue_fields: TIME_FIELDS,
-      query: {
-        bool: { filter: [...filters, ...markerFilters(context), rangeFilter(range.field, from, to)] },
-      },
-    });
-    const total = res.hits.total?.value ?? res.hits.hits.length;
-    if (total > res.hits.hits.length && to - from > 1) {
-      const mid = Math.floor((from + to) / 2);
-      pending.unshift([from, mid], [mid, to]);
-      continue;
-    }
-    for (const hit of res.hits.hits) out.push(toEvent(hit));
-    if (out.length > limit)
-      throw new FiredrillError(`more than ${limit} events in ${index.join(',')} for one evaluation`);
-  }
-  return out.sort((a, b) => a.time - b.time);
+  for await (const page of scanEvents(context, index, filters)) out.push(...page);
+  return out;
 }
 
 /** Both times as epoch ms, whatever format the documents carry them in. */

@@ -2,7 +2,7 @@ import { FiredrillError } from '../errors.js';
 import { alertDocument, alertId, suppressionSpan } from './alert.js';
 import { groupKey, type Candidate } from './candidate.js';
 import { firstActivity, subjectOfEvents } from './first-activity.js';
-import { markerFilters, rangeFilter, type EvaluationContext, type Scope } from './scope.js';
+import { rangeFilter, type EvaluationContext, type Scope } from './scope.js';
 
 export interface WriteOutcome {
   /** New alerts written. */
@@ -35,7 +35,7 @@ export async function writeAlerts(
   const existing = span > 0 ? await existingAnchors(context, candidates, span) : new Map<string, number[]>();
   const accepted: Candidate[] = [];
   for (const candidate of [...candidates].sort((a, b) => a.anchor - b.anchor)) {
-    const key = groupKey(candidate.group);
+    const key = suppressionKey(candidate);
     const anchors = existing.get(key) ?? [];
     if (span > 0 && anchors.some((anchor) => Math.abs(anchor - candidate.anchor) < span)) {
       outcome.suppressed++;
@@ -52,19 +52,15 @@ export async function writeAlerts(
   for (const candidate of accepted) {
     const activity = rule.includeFirstActivity
       ? await firstActivity(
-          context,
+          { ...context, marker: candidate.marker },
           rule,
           subjectOfEvents(candidate.events),
           rule.includeFirstActivity.withinMs,
           scope,
         )
       : undefined;
-    const doc = alertDocument(candidate, {
-      marker: context.marker,
-      now: context.now,
-      firstActivity: activity,
-    });
-    actions.push({ create: { _index: context.alertsIndex, _id: alertId(candidate, context.marker) }, doc });
+    const doc = alertDocument(candidate, { now: context.now, firstActivity: activity });
+    actions.push({ create: { _index: context.alertsIndex, _id: alertId(candidate) }, doc });
   }
   const results = await context.cluster.bulk(actions);
   results.forEach((result, i) => {
@@ -80,35 +76,55 @@ export async function writeAlerts(
   return outcome;
 }
 
-/** Anchors of existing alerts for the candidates' groups near their anchors, by group. */
+/** Alerts of one replay run never suppress those of another, nor live ones. */
+function suppressionKey(candidate: Candidate): string {
+  return JSON.stringify([candidate.marker ?? null, groupKey(candidate.group)]);
+}
+
+/** Groups of candidates per request when looking up earlier alerts (a terms filter of this many values). */
+const LOOKUP_BATCH = 1000;
+
+/** Anchors of existing alerts for the candidates' markers and groups near their anchors, by suppression key. */
 async function existingAnchors(
   context: EvaluationContext & { alertsIndex: string },
   candidates: Candidate[],
   span: number,
 ): Promise<Map<string, number[]>> {
-  const anchors = candidates.map((c) => c.anchor);
-  const res = await context.cluster.search<{ firedrill: { alert: { group: string; anchor: string } } }>(
-    context.alertsIndex,
-    {
-      size: 10_000,
-      _source: ['firedrill.alert.group', 'firedrill.alert.anchor'],
-      query: {
-        bool: {
-          filter: [
-            { term: { 'rule.id': candidates[0]!.rule.id } },
-            { terms: { 'firedrill.alert.group': [...new Set(candidates.map((c) => groupKey(c.group)))] } },
-            rangeFilter('firedrill.alert.anchor', Math.min(...anchors) - span, Math.max(...anchors) + span),
-            ...markerFilters(context),
-          ],
-          must_not: context.marker ? [] : [{ exists: { field: 'firedrill.marker' } }],
-        },
-      },
-    },
-  );
   const out = new Map<string, number[]>();
-  for (const hit of res.hits.hits) {
-    const { group, anchor } = hit._source.firedrill.alert;
-    out.set(group, [...(out.get(group) ?? []), Date.parse(anchor)]);
+  const byMarker = new Map<string | undefined, Candidate[]>();
+  for (const c of candidates) byMarker.set(c.marker, [...(byMarker.get(c.marker) ?? []), c]);
+  for (const [marker, list] of byMarker) {
+    const groups = [...new Set(list.map((c) => groupKey(c.group)))];
+    const anchors = list.map((c) => c.anchor);
+    for (let start = 0; start < groups.length; start += LOOKUP_BATCH) {
+      const hits = context.cluster.scroll<{ firedrill: { alert: { group: string; anchor: string } } }>(
+        context.alertsIndex,
+        {
+          _source: ['firedrill.alert.group', 'firedrill.alert.anchor'],
+          query: {
+            bool: {
+              filter: [
+                { term: { 'rule.id': list[0]!.rule.id } },
+                { terms: { 'firedrill.alert.group': groups.slice(start, start + LOOKUP_BATCH) } },
+                rangeFilter(
+                  'firedrill.alert.anchor',
+                  Math.min(...anchors) - span,
+                  Math.max(...anchors) + span,
+                ),
+                ...(marker ? [{ term: { 'firedrill.marker': marker } }] : []),
+              ],
+              must_not: marker ? [] : [{ exists: { field: 'firedrill.marker' } }],
+            },
+          },
+        },
+      );
+      for await (const page of hits)
+        for (const hit of page) {
+          const { group, anchor } = hit._source.firedrill.alert;
+          const key = JSON.stringify([marker ?? null, group]);
+          out.set(key, [...(out.get(key) ?? []), Date.parse(anchor)]);
+        }
+    }
   }
   return out;
 }

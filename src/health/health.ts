@@ -218,7 +218,7 @@ export function fieldsOf(rule: CompiledRule): string[] {
   const fields = new Set<string>();
   for (const { query } of queriesOf(rule)) queryFields(query, fields);
   for (const f of rule.groupBy) fields.add(f);
-  if (rule.type === 'sequence') for (const s of rule.steps) fields.add(s.joinField);
+  if (rule.type === 'sequence') for (const s of rule.steps) for (const f of s.join) fields.add(f);
   if (rule.type === 'new_terms') for (const f of rule.newTermsFields) fields.add(f);
   if (rule.type === 'threshold' && rule.threshold.cardinalityField)
     fields.add(rule.threshold.cardinalityField);

@@ -1,7 +1,13 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { parseDuration } from '../../compile/rules/index.js';
-import { DetectionEngine, runOnce, type RunReport } from '../../engine/index.js';
+import {
+  DetectionEngine,
+  engineStatus,
+  runOnce,
+  type RuleStatus,
+  type RunReport,
+} from '../../engine/index.js';
 import { FiredrillError } from '../../errors.js';
 import {
   connectTarget,
@@ -13,6 +19,8 @@ import {
 
 interface DetectOptions extends TargetOptions, DeploymentOptions {
   once?: boolean;
+  status?: boolean;
+  lease?: string;
   interval?: string;
   rules?: string;
   from?: string;
@@ -31,6 +39,15 @@ export function detectCommand(): Command {
     ),
   )
     .option('--once', 'evaluate every enabled rule once (from its checkpoint, or over its lookback) and exit')
+    .option(
+      '--status',
+      "show each rule's live state: owner, lag, last run, error, back-off, alerts; then exit",
+    )
+    .option(
+      '--lease <duration>',
+      "continuous: how long a rule lease lasts; another process takes over a dead one's rules after it",
+      '30s',
+    )
     .option('--interval <duration>', "run every rule at this interval (e.g. 5s) instead of each rule's own")
     .option('--rules <glob>', 'only rules whose id matches (`*`, `?`, comma-separated)')
     .option(
@@ -48,8 +65,14 @@ export function detectCommand(): Command {
       if (from && to && from >= to) throw new FiredrillError('--from must be before --to');
       const interval =
         options.interval === undefined ? undefined : durationOption(options.interval, '--interval');
+      const lease = durationOption(options.lease ?? '30s', '--lease');
       const cluster = await connectTarget(options);
       try {
+        if (options.status) {
+          const status = await engineStatus(cluster, options.deployment);
+          process.stdout.write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+          return;
+        }
         if (options.once || from) {
           const report = await runOnce(cluster, {
             rules: options.rules,
@@ -71,6 +94,7 @@ export function detectCommand(): Command {
             .withRules(options.rules)
             .withMarker(options.marker)
             .withRunOptions({ deployment: options.deployment })
+            .withLeaseTime(lease)
             .onRun((report) => print(report, options.json, false))
             .onError((error) =>
               process.stderr.write(
@@ -127,6 +151,23 @@ function print(report: RunReport, json: boolean | undefined, summary: boolean): 
     process.stdout.write(
       `${report.alerts} new alert(s) from ${report.rules.length} rule(s)${report.errors ? pc.red(`, ${report.errors} rule(s) failed`) : ''}\n`,
     );
+}
+
+/** One line per rule: failing ones first, then by lag. */
+function formatStatus(rules: RuleStatus[]): string {
+  if (rules.length === 0) return 'no enabled rule is deployed\n';
+  const seconds = (ms: number | undefined) => (ms === undefined ? '-' : `${Math.round(ms / 1000)}s`);
+  const lines = [...rules]
+    .sort((a, b) => b.failures - a.failures || (b.lagMs ?? Infinity) - (a.lagMs ?? Infinity))
+    .map((r) => {
+      const state = r.pending
+        ? pc.dim('pending: no live run yet')
+        : r.error
+          ? pc.red(`FAILING x${r.failures}: ${r.error}${r.retryAt ? ` (retry at ${r.retryAt})` : ''}`)
+          : pc.green('ok');
+      return `${r.rule}  lag ${seconds(r.lagMs)}  last run ${r.lastRun ?? '-'}  ${r.alerts} alert(s)  ${r.owner ?? '-'}  ${state}`;
+    });
+  return `${lines.join('\n')}\n`;
 }
 
 function durationOption(text: string, option: string): number {

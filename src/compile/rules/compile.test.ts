@@ -133,9 +133,9 @@ describe('the AN1608 pack', () => {
 
   it('maps each sequence step to its own join field', () => {
     const rule = rules.find((r) => r.id === 'an1608-aws-new-key-for-other-user-used')!;
-    expect(rule.type === 'sequence' && rule.steps.map((s) => s.joinField)).toEqual([
-      'firedrill.credential.id',
-      'aws.cloudtrail.user_identity.access_key_id',
+    expect(rule.type === 'sequence' && rule.steps.map((s) => s.join)).toEqual([
+      ['firedrill.credential.id'],
+      ['aws.cloudtrail.user_identity.access_key_id'],
     ]);
   });
 });

@@ -172,7 +172,7 @@ export function compileRule(
       const steps = rule.sequence.steps.map((step, i) => {
         useField(ctx, step.join, ['sequence', 'steps', i, 'join']);
         const query = exemption(compileCondition(step.where, ['sequence', 'steps', i, 'where'], ctx));
-        return { name: step.name, query, joinField: step.join };
+        return { name: step.name, query, join: [step.join] };
       });
       compiled = {
         ...base,

@@ -20,26 +20,28 @@ interface TotalsResponse {
   last: { value: number | null };
 }
 
+/** Groups per composite page: also how many an evaluator holds in memory at once. */
+const PAGE = 1000;
+
 /**
  * Every distinct combination of `fields` among events matching `filters`, with the first and last
- * `@timestamp` of each — a composite aggregation paged to the end, so nothing is cut off at a bucket limit.
+ * `@timestamp` of each, a page at a time — a composite aggregation paged to the end, so any number of
+ * groups is seen and memory stays bounded.
  */
-export async function groupRanges(
+export async function* groupPages(
   context: EvaluationContext,
   index: string[],
   filters: Dsl[],
   fields: string[],
-): Promise<GroupRange[]> {
+): AsyncGenerator<GroupRange[]> {
   const query = { bool: { filter: [...filters, ...markerFilters(context)] } };
   const times = { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } };
   if (fields.length === 0) {
     const res = await context.cluster.search<unknown, TotalsResponse>(index, { size: 0, query, aggs: times });
     const { first, last } = res.aggregations ?? { first: { value: null }, last: { value: null } };
-    return first.value === null || last.value === null
-      ? []
-      : [{ group: {}, min: first.value, max: last.value }];
+    if (first.value !== null && last.value !== null) yield [{ group: {}, min: first.value, max: last.value }];
+    return;
   }
-  const out: GroupRange[] = [];
   let after: Record<string, unknown> | undefined;
   do {
     const res = await context.cluster.search<unknown, CompositeResponse>(index, {
@@ -48,7 +50,7 @@ export async function groupRanges(
       aggs: {
         groups: {
           composite: {
-            size: 1000,
+            size: PAGE,
             sources: fields.map((field, i) => ({ [`f${i}`]: { terms: { field } } })),
             ...(after ? { after } : {}),
           },
@@ -57,13 +59,14 @@ export async function groupRanges(
       },
     });
     const groups = res.aggregations?.groups;
-    for (const bucket of groups?.buckets ?? []) {
-      const group = Object.fromEntries(fields.map((field, i) => [field, String(bucket.key[`f${i}`])]));
-      out.push({ group, min: bucket.first.value, max: bucket.last.value });
-    }
+    const page = (groups?.buckets ?? []).map((bucket) => ({
+      group: Object.fromEntries(fields.map((field, i) => [field, String(bucket.key[`f${i}`])])),
+      min: bucket.first.value,
+      max: bucket.last.value,
+    }));
+    if (page.length) yield page;
     after = groups?.buckets.length ? groups.after_key : undefined;
   } while (after);
-  return out;
 }
 
 /** Term filters selecting exactly one group. */

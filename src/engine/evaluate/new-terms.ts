@@ -11,7 +11,7 @@ import {
   type EvaluationContext,
   type Scope,
 } from '../scope.js';
-import { groupFilters, groupRanges, type GroupRange } from './groups.js';
+import { groupFilters, groupPages, type GroupRange } from './groups.js';
 
 /** Keys checked against history per request. */
 const BATCH = 100;
@@ -30,15 +30,15 @@ export async function evaluateNewTermsRule(
   scope: Scope,
 ): Promise<Candidate[]> {
   const fields = [...new Set([...rule.groupBy, ...rule.newTermsFields])];
-  const ranges = await groupRanges(context, rule.index, [rule.query, scopeFilter(scope)], fields);
   const candidates: Candidate[] = [];
-  for (let start = 0; start < ranges.length; start += BATCH) {
-    const fresh = await unseen(context, rule, scope, ranges.slice(start, start + BATCH));
-    const evidence = await firstEvents(context, rule, scope, fresh);
-    fresh.forEach((range, i) =>
-      candidates.push({ rule, group: range.group, anchor: range.min, events: evidence[i] ?? [] }),
-    );
-  }
+  for await (const ranges of groupPages(context, rule.index, [rule.query, scopeFilter(scope)], fields))
+    for (let start = 0; start < ranges.length; start += BATCH) {
+      const fresh = await unseen(context, rule, scope, ranges.slice(start, start + BATCH));
+      const evidence = await firstEvents(context, rule, scope, fresh);
+      fresh.forEach((range, i) =>
+        candidates.push({ rule, group: range.group, anchor: range.min, events: evidence[i] ?? [] }),
+      );
+    }
   return candidates;
 }
 

@@ -1,66 +1,146 @@
-import type { CompiledQueryRule } from '../../compile/types.js';
+import picomatch from 'picomatch';
+import type { CompiledQueryRule, Dsl } from '../../compile/types.js';
+import { describeError } from '../../errors.js';
 import { groupOf, type Candidate } from '../candidate.js';
 import type { EventHit } from '../fields.js';
-import { globMatcher } from '../rules.js';
-import { fetchEvents, type EvaluationContext, type Scope } from '../scope.js';
+import {
+  inScope,
+  mergeRanges,
+  scanEvents,
+  scopeFilter,
+  type EvaluationContext,
+  type Scope,
+} from '../scope.js';
 
-/** Events percolated per request: one request evaluates a batch against every query rule at once. */
+/** Events percolated per request: one request evaluates a batch against every query rule of a chunk. */
 const BATCH = 500;
 
+/** The cluster's limit on query clauses when it does not say (`indices.query.bool.max_clause_count`). */
+export const DEFAULT_MAX_CLAUSES = 1024;
+
+/** Per rule: its candidates, or why it could not be evaluated (one rule's failure never stops the others). */
+export type QueryOutcome = Candidate[] | Error;
+
 /**
- * Evaluates every query rule at once: the new events of all their scopes are fetched in one pass (only
- * events at least one rule can match) and percolated in batches against all the stored queries;
- * `_percolator_document_slot` maps each hit back to its event, which counts for a rule only if it lies in
- * that rule's indices and scope.
+ * Evaluates query rules together: the rules are split into chunks whose combined query stays within the
+ * cluster's clause limit; for each chunk the new events that at least one of its rules can match are paged
+ * through once and percolated in batches against the chunk's stored queries; `_percolator_document_slot`
+ * maps each hit back to its event, which counts for a rule only if it lies in that rule's indices and scope.
  */
 export async function evaluateQueryRules(
   context: EvaluationContext,
   rulesIndex: string,
   scoped: { rule: CompiledQueryRule; scope: Scope }[],
-): Promise<Map<string, Candidate[]>> {
-  const out = new Map<string, Candidate[]>();
-  if (scoped.length === 0) return out;
-  const byId = new Map(
-    scoped.map((entry) => [entry.rule.id, { ...entry, inIndex: globMatcher(entry.rule.index.join(',')) }]),
-  );
-  const matches = new Map<string, EventHit[]>(scoped.map(({ rule }) => [rule.id, []]));
-  const field = scoped[0]!.scope.field;
-  const range = {
-    field,
-    from: Math.min(...scoped.map((s) => s.scope.from)),
-    to: Math.max(...scoped.map((s) => s.scope.to)),
-  };
-  const index = [...new Set(scoped.flatMap(({ rule }) => rule.index))];
-  const anyRule = { bool: { should: scoped.map(({ rule }) => rule.query), minimum_should_match: 1 } };
-  const events = await fetchEvents(context, index, [anyRule], range);
-  for (let start = 0; start < events.length; start += BATCH) {
-    const batch = events.slice(start, start + BATCH);
+  maxClauses = DEFAULT_MAX_CLAUSES,
+): Promise<Map<string, QueryOutcome>> {
+  const out = new Map<string, QueryOutcome>();
+  for (const chunk of chunks(scoped, maxClauses)) {
+    const matches = new Map<string, EventHit[]>(chunk.map(({ rule }) => [rule.id, []]));
+    const failed = new Map<string, Error>();
+    try {
+      await percolateChunk(context, rulesIndex, chunk, maxClauses, matches, failed);
+    } catch (error) {
+      // Reading the events failed: no rule of this chunk can be evaluated this run.
+      for (const { rule } of chunk) failed.set(rule.id, error as Error);
+    }
+    for (const { rule } of chunk)
+      out.set(rule.id, failed.get(rule.id) ?? candidatesOf(rule, matches.get(rule.id)!));
+  }
+  return out;
+}
+
+async function percolateChunk(
+  context: EvaluationContext,
+  rulesIndex: string,
+  chunk: { rule: CompiledQueryRule; scope: Scope }[],
+  maxClauses: number,
+  matches: Map<string, EventHit[]>,
+  failed: Map<string, Error>,
+): Promise<void> {
+  const field = chunk[0]!.scope.field;
+  const union: Scope = { field, ranges: mergeRanges(chunk.flatMap((c) => c.scope.ranges)) };
+  const index = [...new Set(chunk.flatMap(({ rule }) => rule.index))];
+  // A rule bigger than the limit is in a chunk of its own and is percolated without a pre-filter.
+  const prefilter = chunk.some(({ rule }) => clauses(rule.query) > maxClauses)
+    ? []
+    : [{ bool: { should: chunk.map(({ rule }) => rule.query), minimum_should_match: 1 } }];
+  const entries = new Map(chunk.map((c) => [c.rule.id, { ...c, inIndex: picomatch(c.rule.index) }]));
+  const percolate = async (batch: EventHit[], ids: string[]) => {
     const res = await context.cluster.search<{ firedrill_rule_id: string }>(rulesIndex, {
-      size: byId.size,
+      size: ids.length,
       _source: ['firedrill_rule_id'],
       query: {
         bool: {
           filter: [
             { percolate: { field: 'firedrill_percolator', documents: batch.map((event) => event.source) } },
-            { terms: { firedrill_rule_id: [...byId.keys()] } },
+            { terms: { firedrill_rule_id: ids } },
           ],
         },
       },
     });
     for (const hit of res.hits.hits) {
-      const entry = byId.get(hit._source.firedrill_rule_id);
+      const entry = entries.get(hit._source.firedrill_rule_id);
       if (!entry) continue;
       for (const slot of (hit.fields?._percolator_document_slot ?? []) as number[]) {
         const event = batch[slot];
         if (!event || !entry.inIndex(event.index)) continue;
-        const at = field === '@timestamp' ? event.time : event.ingested;
-        if (at !== undefined && at >= entry.scope.from && at < entry.scope.to)
+        if (inScope(entry.scope, field === '@timestamp' ? event.time : event.ingested))
           matches.get(entry.rule.id)!.push(event);
       }
     }
+  };
+  for await (const page of scanEvents(context, index, [...prefilter, scopeFilter(union)]))
+    for (let start = 0; start < page.length; start += BATCH) {
+      const batch = page.slice(start, start + BATCH);
+      const live = [...entries.keys()].filter((id) => !failed.has(id));
+      if (live.length === 0) return;
+      try {
+        await percolate(batch, live);
+      } catch {
+        // One stored query the cluster refuses fails the whole percolation: find it rule by rule.
+        for (const id of live)
+          await percolate(batch, [id]).catch((error: unknown) =>
+            failed.set(id, new Error(`percolating its query failed: ${describeError(error)}`)),
+          );
+      }
+    }
+}
+
+/** Rules in groups whose combined pre-filter stays within the clause limit (a rule over it goes alone). */
+function chunks<T extends { rule: CompiledQueryRule }>(scoped: T[], maxClauses: number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let used = 0;
+  for (const entry of scoped) {
+    const cost = clauses(entry.rule.query);
+    if (current.length > 0 && used + cost > maxClauses) {
+      out.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(entry);
+    used += cost;
   }
-  for (const [ruleId, hits] of matches) out.set(ruleId, candidatesOf(byId.get(ruleId)!.rule, hits));
+  if (current.length) out.push(current);
   return out;
+}
+
+/** What a query costs against the clause limit: every leaf query, and every value of a `terms` query. */
+export function clauses(query: unknown): number {
+  if (Array.isArray(query)) return query.reduce((sum: number, q) => sum + clauses(q), 0);
+  if (!query || typeof query !== 'object') return 0;
+  const [[type, body] = []] = Object.entries(query as Dsl);
+  if (type === 'bool')
+    return Object.values(body as Record<string, unknown>).reduce(
+      (sum: number, part) => sum + (typeof part === 'object' ? clauses(part) : 0),
+      0,
+    );
+  if (type === 'terms')
+    return Object.values(body as Record<string, unknown>).reduce(
+      (sum: number, values) => sum + (Array.isArray(values) ? values.length : 1),
+      0,
+    );
+  return 1;
 }
 
 /**

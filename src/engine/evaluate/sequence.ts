@@ -1,4 +1,4 @@
-import type { CompiledSequenceRule } from '../../compile/types.js';
+import type { CompiledSequenceRule, Dsl } from '../../compile/types.js';
 import { groupOf, type Candidate } from '../candidate.js';
 import { firstString, type EventHit } from '../fields.js';
 import {
@@ -10,57 +10,76 @@ import {
   type EvaluationContext,
   type Scope,
 } from '../scope.js';
-import { groupRanges } from './groups.js';
+import { groupPages } from './groups.js';
 
-/** Join values whose steps are read per round of searches. */
-const BATCH = 500;
+/** Join-value tuples read per round of searches; a tuple of k fields costs k clauses in a filter. */
+const CLAUSES_PER_ROUND = 400;
+
+/** One join key: the values of a step's join fields, in order (the same meaning for every step). */
+type JoinKey = string;
 
 /**
- * Sequence: for each step an aggregation finds the join values of its new events; for those values each
- * step's events within one max span either side are read (bounded), and the engine joins them in memory:
- * step N strictly after step N-1, the whole chain within the max span, joined on each step's own field.
+ * Sequence: for each step an aggregation finds the join keys (the values of the step's own join fields) of
+ * its new events; for those keys each step's events within one max span either side are read, and the
+ * engine joins them in memory: each step at or after the one before it (the same second counts as in
+ * order: CloudTrail has one-second timestamps), the whole chain within the max span, no event used twice.
  */
 export async function evaluateSequenceRule(
   context: EvaluationContext,
   rule: CompiledSequenceRule,
   scope: Scope,
 ): Promise<Candidate[]> {
-  const spans = new Map<string, { min: number; max: number }>();
-  for (const step of rule.steps) {
-    const ranges = await groupRanges(context, rule.index, [step.query, scopeFilter(scope)], [step.joinField]);
-    for (const { group, min, max } of ranges) {
-      const value = group[step.joinField]!;
-      const known = spans.get(value);
-      spans.set(value, { min: Math.min(min, known?.min ?? min), max: Math.max(max, known?.max ?? max) });
-    }
-  }
-  const values = [...spans.keys()];
+  const spans = new Map<JoinKey, { values: string[]; min: number; max: number }>();
+  for (const step of rule.steps)
+    for await (const page of groupPages(context, rule.index, [step.query, scopeFilter(scope)], step.join))
+      for (const { group, min, max } of page) {
+        const values = step.join.map((field) => group[field]!);
+        const key = JSON.stringify(values);
+        const known = spans.get(key);
+        spans.set(key, {
+          values,
+          min: Math.min(min, known?.min ?? min),
+          max: Math.max(max, known?.max ?? max),
+        });
+      }
+  const keys = [...spans.keys()];
+  const batch = Math.max(1, Math.floor(CLAUSES_PER_ROUND / rule.steps[0]!.join.length));
   const candidates: Candidate[] = [];
-  for (let start = 0; start < values.length; start += BATCH) {
-    const slice = values.slice(start, start + BATCH);
-    const from = Math.min(...slice.map((v) => spans.get(v)!.min)) - rule.maxSpanMs;
-    const to = Math.max(...slice.map((v) => spans.get(v)!.max)) + rule.maxSpanMs + 1;
-    const batch = await inEveryStep(context, rule, scope, slice, { from, to });
-    if (batch.length === 0) continue;
+  for (let start = 0; start < keys.length; start += batch) {
+    const slice = keys.slice(start, start + batch).map((key) => spans.get(key)!);
+    const range = {
+      from: Math.min(...slice.map((s) => s.min)) - rule.maxSpanMs,
+      to: Math.max(...slice.map((s) => s.max)) + rule.maxSpanMs + 1,
+    };
+    const present = await inEveryStep(
+      context,
+      rule,
+      scope,
+      slice.map((s) => s.values),
+      range,
+    );
+    if (present.length === 0) continue;
     const perStep = await Promise.all(
       rule.steps.map((step) =>
-        fetchEvents(
-          context,
-          rule.index,
-          [step.query, visibleFilter(scope), { terms: { [step.joinField]: batch } }],
-          { field: '@timestamp', from, to },
-        ),
+        fetchEvents(context, rule.index, [
+          step.query,
+          visibleFilter(scope),
+          joinFilter(step.join, present),
+          rangeFilter('@timestamp', range.from, range.to),
+        ]),
       ),
     );
-    for (const value of batch) {
-      const stepEvents = perStep.map((events, i) =>
-        events.filter((event) => firstString(event.source, rule.steps[i]!.joinField) === value),
-      );
-      for (const chain of chains(rule, stepEvents)) {
-        const group = { [rule.steps[0]!.joinField]: value, ...(groupOf(chain[0]!, rule.groupBy) ?? {}) };
+    const byKey = perStep.map((events, i) => groupByKey(events, rule.steps[i]!.join));
+    for (const values of present) {
+      const key = JSON.stringify(values);
+      for (const chain of chains(
+        rule,
+        byKey.map((m) => m.get(key) ?? []),
+      )) {
+        const joined = Object.fromEntries(rule.steps[0]!.join.map((field, j) => [field, values[j]!]));
         candidates.push({
           rule,
-          group,
+          group: { ...joined, ...(groupOf(chain[0]!, rule.groupBy) ?? {}) },
           anchor: chain[0]!.time,
           events: chain,
           steps: chain.map((event, i) => ({ name: rule.steps[i]!.name, event })),
@@ -71,59 +90,97 @@ export async function evaluateSequenceRule(
   return candidates;
 }
 
-/** The join values that have events for every step in the range: only their events are worth reading. */
+/** The join keys that have events for every step in the range: only their events are worth reading. */
 async function inEveryStep(
   context: EvaluationContext,
   rule: CompiledSequenceRule,
   scope: Scope,
-  values: string[],
+  keys: string[][],
   range: { from: number; to: number },
-): Promise<string[]> {
-  let present = values;
+): Promise<string[][]> {
+  let present = keys;
   for (const step of rule.steps) {
     if (present.length === 0) break;
-    const res = await context.cluster.search<unknown, { values: { buckets: { key: unknown }[] } }>(
+    const found = new Set<JoinKey>();
+    for await (const page of groupPages(
+      context,
       rule.index,
-      {
-        size: 0,
-        query: {
-          bool: {
-            filter: [
-              step.query,
-              visibleFilter(scope),
-              ...markerFilters(context),
-              { terms: { [step.joinField]: present } },
-              rangeFilter('@timestamp', range.from, range.to),
-            ],
-          },
-        },
-        aggs: { values: { terms: { field: step.joinField, size: present.length } } },
-      },
-    );
-    const found = new Set((res.aggregations?.values.buckets ?? []).map((b) => String(b.key)));
-    present = present.filter((value) => found.has(value));
+      [
+        step.query,
+        visibleFilter(scope),
+        ...markerFilters(context),
+        joinFilter(step.join, present),
+        rangeFilter('@timestamp', range.from, range.to),
+      ],
+      step.join,
+    ))
+      for (const { group } of page) found.add(JSON.stringify(step.join.map((field) => group[field])));
+    present = present.filter((values) => found.has(JSON.stringify(values)));
   }
   return present;
 }
 
+/** Events whose join fields hold one of the keys. */
+function joinFilter(fields: string[], keys: string[][]): Dsl {
+  if (fields.length === 1) return { terms: { [fields[0]!]: keys.map((values) => values[0]!) } };
+  return {
+    bool: {
+      should: keys.map((values) => ({
+        bool: { filter: fields.map((field, j) => ({ term: { [field]: values[j]! } })) },
+      })),
+      minimum_should_match: 1,
+    },
+  };
+}
+
+/** A step's events by join key, each list oldest first and, within a second, in id order. */
+function groupByKey(events: EventHit[], fields: string[]): Map<JoinKey, EventHit[]> {
+  const out = new Map<JoinKey, EventHit[]>();
+  for (const event of events) {
+    const values = fields.map((field) => firstString(event.source, field));
+    if (values.some((v) => v === undefined)) continue;
+    const key = JSON.stringify(values);
+    out.set(key, [...(out.get(key) ?? []), event]);
+  }
+  for (const list of out.values()) list.sort(byTime);
+  return out;
+}
+
+/** Oldest first; events of the same time in a fixed order, so where a record sat in its file never matters. */
+function byTime(a: EventHit, b: EventHit): number {
+  return a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /**
- * Complete, non-overlapping chains for one join value: from each possible first step the earliest strictly
- * later event of every next step, kept if the chain fits the max span; the next chain starts after this one.
+ * Complete, non-overlapping chains for one join key: from each possible first step, the earliest event of
+ * every next step at or after the step before it (a strictly earlier one breaks the order), kept if the
+ * chain fits the max span; no event serves twice, and the next chain starts where this one ended.
  */
 export function chains(rule: CompiledSequenceRule, stepEvents: EventHit[][]): EventHit[][] {
   const out: EventHit[][] = [];
+  const used = new Set<string>();
+  const id = (e: EventHit) => `${e.index}/${e.id}`;
   let notBefore = -Infinity;
-  for (const first of stepEvents[0] ?? []) {
-    if (first.time <= notBefore) continue;
+  for (const first of [...(stepEvents[0] ?? [])].sort(byTime)) {
+    if (first.time < notBefore || used.has(id(first))) continue;
     const chain = [first];
     for (const events of stepEvents.slice(1)) {
       const previous = chain[chain.length - 1]!;
-      const next = events.find((e) => e.time > previous.time && e.time - first.time <= rule.maxSpanMs);
+      const next = [...events]
+        .sort(byTime)
+        .find(
+          (e) =>
+            e.time >= previous.time &&
+            e.time - first.time <= rule.maxSpanMs &&
+            !used.has(id(e)) &&
+            !chain.some((c) => id(c) === id(e)),
+        );
       if (!next) break;
       chain.push(next);
     }
     if (chain.length === rule.steps.length) {
       out.push(chain);
+      for (const e of chain) used.add(id(e));
       notBefore = chain[chain.length - 1]!.time;
     }
   }

@@ -1,8 +1,15 @@
 import type { CompiledThresholdRule } from '../../compile/types.js';
 import type { Candidate } from '../candidate.js';
 import { firstString, type EventHit } from '../fields.js';
-import { fetchEvents, scopeFilter, visibleFilter, type EvaluationContext, type Scope } from '../scope.js';
-import { groupFilters, groupRanges } from './groups.js';
+import {
+  fetchEvents,
+  rangeFilter,
+  scopeFilter,
+  visibleFilter,
+  type EvaluationContext,
+  type Scope,
+} from '../scope.js';
+import { groupFilters, groupPages } from './groups.js';
 
 /**
  * Threshold: aggregations find the groups that have new events; for each, the events within one window
@@ -15,18 +22,18 @@ export async function evaluateThresholdRule(
   scope: Scope,
 ): Promise<Candidate[]> {
   const { windowMs } = rule.threshold;
-  const ranges = await groupRanges(context, rule.index, [rule.query, scopeFilter(scope)], rule.groupBy);
   const candidates: Candidate[] = [];
-  for (const { group, min, max } of ranges) {
-    const events = await fetchEvents(
-      context,
-      rule.index,
-      [rule.query, visibleFilter(scope), ...groupFilters(group)],
-      { field: '@timestamp', from: min - windowMs, to: max + windowMs + 1 },
-    );
-    for (const window of crossings(rule, events))
-      candidates.push({ rule, group, anchor: window[window.length - 1]!.time, events: window });
-  }
+  for await (const page of groupPages(context, rule.index, [rule.query, scopeFilter(scope)], rule.groupBy))
+    for (const { group, min, max } of page) {
+      const events = await fetchEvents(context, rule.index, [
+        rule.query,
+        visibleFilter(scope),
+        ...groupFilters(group),
+        rangeFilter('@timestamp', min - windowMs, max + windowMs + 1),
+      ]);
+      for (const window of crossings(rule, events))
+        candidates.push({ rule, group, anchor: window[window.length - 1]!.time, events: window });
+    }
   return candidates;
 }
 
