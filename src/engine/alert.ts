@@ -14,6 +14,7 @@ const EVIDENCE_FIELDS = [
   'cloud.provider',
   'cloud.account.id',
   'user.target.name',
+  'user.target.id',
   'firedrill.credential.id',
   'related.user',
   'related.ip',
