@@ -34,7 +34,7 @@ export interface AlertDocument {
   };
   tags?: string[];
   cloud?: { provider?: OneOrMany<string>; account?: { id?: OneOrMany<string> } };
-  user?: { name?: OneOrMany<string>; target?: { name?: OneOrMany<string> } };
+  user?: { name?: OneOrMany<string>; target?: { name?: OneOrMany<string>; id?: OneOrMany<string> } };
   source?: { ip?: OneOrMany<string> };
   user_agent?: { original?: OneOrMany<string> };
   related?: { user?: OneOrMany<string>; ip?: OneOrMany<string> };

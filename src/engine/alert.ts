@@ -80,7 +80,10 @@ export function alertDocument(
     tags: rule.tags.length ? rule.tags : undefined,
     // What was affected, and everyone and every address involved, across all the evidence.
     cloud: { provider: texts(all, 'cloud.provider'), account: { id: texts(all, 'cloud.account.id') } },
-    user: { name: texts(actors, 'user.name'), target: { name: texts(all, 'user.target.name') } },
+    user: {
+      name: texts(actors, 'user.name'),
+      target: { name: texts(all, 'user.target.name'), id: texts(all, 'user.target.id') },
+    },
     source: { ip: texts(actors, 'source.ip') },
     user_agent: { original: texts(actors, 'user_agent.original') },
     related: { user: texts(all, 'related.user'), ip: texts(all, 'related.ip') },
