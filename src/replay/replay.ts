@@ -20,6 +20,8 @@ export interface ReplayOptions {
   shiftTo?: number;
   /** Shift by whole weeks instead, to at or just before `shiftTo`: weekdays and hours keep their meaning. */
   shiftByWeeks?: boolean;
+  /** Move every timestamp by exactly this much instead (for replaying a set of inputs in parts). */
+  offsetMs?: number;
   /**
    * Tags every replayed event and the alerts it causes; generated when absent. Replayed copies are
    * distinct per marker, so the same file replayed again is indexed again, not counted as duplicates.
@@ -115,9 +117,10 @@ export async function replay(
   const source = sourceOption(options.source);
   const span = await timeSpan(inputs, source);
   const offsetMs =
-    options.shiftTo === undefined || span.latest === undefined
+    options.offsetMs ??
+    (options.shiftTo === undefined || span.latest === undefined
       ? 0
-      : offsetToLand([span.latest], options.shiftTo, options.shiftByWeeks ? 'week' : 'second');
+      : offsetToLand([span.latest], options.shiftTo, options.shiftByWeeks ? 'week' : 'second'));
   const result = await ingestRecords(cluster, recordsOf(inputs), {
     deployment: options.deployment,
     source,

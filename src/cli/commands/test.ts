@@ -14,6 +14,7 @@ interface TestCommandOptions extends TargetOptions {
   content: string;
   timeout: string;
   keep?: boolean;
+  live?: boolean;
   withoutRule?: string[];
 }
 
@@ -40,6 +41,10 @@ export function testCommand(): Command {
     .option('--content <dir>', 'the directory holding pipelines/ and detections/', '.')
     .option('--timeout <seconds>', 'how long to wait for expected alerts per scenario', '15')
     .option('--keep', "keep each scenario's events and alerts instead of cleaning up")
+    .option(
+      '--live',
+      'detect with the continuous engine running the whole time (the production path) instead of one backfill per scenario',
+    )
     .addOption(
       new Option(
         '--without-rule <id...>',
@@ -73,6 +78,7 @@ async function runTests(cluster: Cluster, scenarios: string[], options: TestComm
     contentDir: options.content,
     timeoutMs: Number(options.timeout) * 1000,
     keep: options.keep,
+    mode: options.live ? 'live' : 'backfill',
     withoutRules: options.withoutRule,
     onScenario: (result, i, total) =>
       process.stderr.write(

@@ -24,6 +24,17 @@ interface TotalsResponse {
 const PAGE = 1000;
 
 /**
+ * Events of different replay runs never make one finding, nor mix with live events: unless a run evaluates
+ * one marker only, the marker (or its absence) is part of every group, join key and history.
+ */
+export const RUN_FIELD = 'firedrill.marker';
+
+/** Whether an evaluation keeps replay runs apart itself (it does unless it is restricted to one marker). */
+export function isolatesRuns(context: EvaluationContext): boolean {
+  return context.marker === undefined;
+}
+
+/**
  * Every distinct combination of `fields` among events matching `filters`, with the first and last
  * `@timestamp` of each, a page at a time — a composite aggregation paged to the end, so any number of
  * groups is seen and memory stays bounded.
@@ -36,7 +47,8 @@ export async function* groupPages(
 ): AsyncGenerator<GroupRange[]> {
   const query = { bool: { filter: [...filters, ...markerFilters(context)] } };
   const times = { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } };
-  if (fields.length === 0) {
+  const isolate = isolatesRuns(context);
+  if (fields.length === 0 && !isolate) {
     const res = await context.cluster.search<unknown, TotalsResponse>(index, { size: 0, query, aggs: times });
     const { first, last } = res.aggregations ?? { first: { value: null }, last: { value: null } };
     if (first.value !== null && last.value !== null) yield [{ group: {}, min: first.value, max: last.value }];
@@ -51,7 +63,10 @@ export async function* groupPages(
         groups: {
           composite: {
             size: PAGE,
-            sources: fields.map((field, i) => ({ [`f${i}`]: { terms: { field } } })),
+            sources: [
+              ...fields.map((field, i) => ({ [`f${i}`]: { terms: { field } } })),
+              ...(isolate ? [{ run: { terms: { field: RUN_FIELD, missing_bucket: true } } }] : []),
+            ],
             ...(after ? { after } : {}),
           },
           aggs: times,
@@ -60,7 +75,10 @@ export async function* groupPages(
     });
     const groups = res.aggregations?.groups;
     const page = (groups?.buckets ?? []).map((bucket) => ({
-      group: Object.fromEntries(fields.map((field, i) => [field, String(bucket.key[`f${i}`])])),
+      group: {
+        ...Object.fromEntries(fields.map((field, i) => [field, String(bucket.key[`f${i}`])])),
+        ...(bucket.key.run != null ? { [RUN_FIELD]: String(bucket.key.run) } : {}),
+      },
       min: bucket.first.value,
       max: bucket.last.value,
     }));
@@ -69,7 +87,10 @@ export async function* groupPages(
   } while (after);
 }
 
-/** Term filters selecting exactly one group. */
-export function groupFilters(group: Record<string, string>): Dsl[] {
-  return Object.entries(group).map(([field, value]) => ({ term: { [field]: value } }));
+/** Filters selecting exactly one group (a group without a run is live data: events without a marker). */
+export function groupFilters(context: EvaluationContext, group: Record<string, string>): Dsl[] {
+  const terms = Object.entries(group).map(([field, value]) => ({ term: { [field]: value } }));
+  return isolatesRuns(context) && !(RUN_FIELD in group)
+    ? [...terms, { bool: { must_not: [{ exists: { field: RUN_FIELD } }] } }]
+    : terms;
 }

@@ -54,7 +54,7 @@ async function unseen(
       {
         bool: {
           filter: [
-            ...groupFilters(range.group),
+            ...groupFilters(context, range.group),
             rangeFilter('@timestamp', range.min - rule.historyWindowMs, range.min),
           ],
         },
@@ -85,7 +85,12 @@ async function firstEvents(
     ranges.map((range, i) => [
       `k${i}`,
       {
-        bool: { filter: [...groupFilters(range.group), rangeFilter('@timestamp', range.min, range.max + 1)] },
+        bool: {
+          filter: [
+            ...groupFilters(context, range.group),
+            rangeFilter('@timestamp', range.min, range.max + 1),
+          ],
+        },
       },
     ]),
   );

@@ -3,6 +3,7 @@ import type { CompiledQueryRule, Dsl } from '../../compile/types.js';
 import { describeError } from '../../errors.js';
 import { groupOf, type Candidate } from '../candidate.js';
 import type { EventHit } from '../fields.js';
+import { isolatesRuns, RUN_FIELD } from './groups.js';
 import {
   inScope,
   mergeRanges,
@@ -44,7 +45,10 @@ export async function evaluateQueryRules(
       for (const { rule } of chunk) failed.set(rule.id, error as Error);
     }
     for (const { rule } of chunk)
-      out.set(rule.id, failed.get(rule.id) ?? candidatesOf(rule, matches.get(rule.id)!));
+      out.set(
+        rule.id,
+        failed.get(rule.id) ?? candidatesOf(rule, matches.get(rule.id)!, isolatesRuns(context)),
+      );
   }
   return out;
 }
@@ -144,10 +148,11 @@ export function clauses(query: unknown): number {
 }
 
 /**
- * One candidate per matching event, or per group and suppression bucket when the rule groups.
- * An event lacking a group-by field alerts on its own: suppression must never hide a match.
+ * One candidate per matching event, or per group (and replay run, when the evaluation keeps runs apart) and
+ * suppression bucket when the rule groups. An event lacking a group-by field alerts on its own: suppression
+ * must never hide a match.
  */
-export function candidatesOf(rule: CompiledQueryRule, events: EventHit[]): Candidate[] {
+export function candidatesOf(rule: CompiledQueryRule, events: EventHit[], isolate = false): Candidate[] {
   const alone = (event: EventHit): Candidate => ({
     rule,
     group: { _index: event.index, _id: event.id },
@@ -157,7 +162,8 @@ export function candidatesOf(rule: CompiledQueryRule, events: EventHit[]): Candi
   if (rule.groupBy.length === 0) return events.map(alone);
   const buckets = new Map<string, Candidate>();
   for (const event of events.sort((a, b) => a.time - b.time)) {
-    const group = groupOf(event, rule.groupBy);
+    const group =
+      groupOf(event, isolate ? [...rule.groupBy, RUN_FIELD] : rule.groupBy) ?? groupOf(event, rule.groupBy);
     if (!group) {
       buckets.set(JSON.stringify([event.index, event.id]), alone(event));
       continue;
