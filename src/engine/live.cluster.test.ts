@@ -3,13 +3,12 @@ import { connectTestCluster, uniqueName } from '../../test/setup/connect.js';
 import type { Cluster } from '../cluster/index.js';
 import { compileAll } from '../compile/index.js';
 import { loadConfig } from '../content/config.js';
-import { loadTemplates, type Scenario } from '../content/scenarios.js';
 import { deploy, removeDeployment } from '../deploy/index.js';
-import { ingestRecords, type RawRecord } from '../ingest/index.js';
+import { ingestRecords } from '../ingest/index.js';
 import { layoutOf } from '../layout/index.js';
-import { generateRecords } from '../scenarios/generate.js';
 import { sourceById } from '../sources/index.js';
 import { ClusterClock } from './clock.js';
+import { attackRecords, attackTargets } from './fixtures/attacks.js';
 import { DetectionEngine } from './engine.js';
 import type { RunReport } from './run.js';
 import { readStates } from './state.js';
@@ -32,56 +31,6 @@ beforeAll(async () => {
 });
 afterAll(async () => cluster?.close());
 
-/** Attack and noise records, as a scenario of the library would generate them, newest first per second. */
-function records(run: string): RawRecord[] {
-  const scenario: Scenario = {
-    name: run,
-    description: 'load',
-    kind: 'attack',
-    attack: [],
-    seed: run,
-    start: new Date(Date.now() - 30_000).toISOString(),
-    identities: {
-      intruder: { template: 'aws.iam-user', name: 'ci-deployer', key: 'stolen', ip: '203.0.113.66' },
-      reader: { template: 'aws.iam-user', name: 'auditor', key: 'reader', ip: '198.51.100.5' },
-    },
-    events: [
-      ...Array.from({ length: ATTACKS }, (_, i) => [
-        // Same second, key first: only a strictly earlier key may break the order.
-        {
-          at: `+${i % 20}s`,
-          template: 'aws.iam.CreateAccessKey',
-          actor: 'intruder',
-          with: { userName: `${run}-svc-${i}`, key: `k${i}` },
-        },
-        {
-          at: `+${i % 20}s`,
-          template: 'aws.iam.CreateUser',
-          actor: 'intruder',
-          with: { userName: `${run}-svc-${i}` },
-        },
-      ]).flat(),
-      { at: '+0s', template: 'aws.sts.GetCallerIdentity', actor: 'reader', repeat: NOISE, every: '2ms' },
-    ],
-    expect: { must_fire: [], must_not_fire: [] },
-    file: `${run}.yaml`,
-  };
-  const generated = generateRecords(scenario, loadTemplates('scenarios/templates'));
-  // Generation sorts by time; keep each second's attack records in the order written (key first).
-  const ordered = [...generated.filter((r) => r.template !== 'aws.sts.GetCallerIdentity')].concat(
-    generated.filter((r) => r.template === 'aws.sts.GetCallerIdentity'),
-  );
-  // Interleave attacks into the noise so they land in different bulks.
-  const attacks = ordered.slice(0, ATTACKS * 2);
-  const noise = ordered.slice(ATTACKS * 2);
-  const mixed: typeof generated = [];
-  const every = Math.floor(noise.length / ATTACKS);
-  for (let i = 0; i < ATTACKS; i++)
-    mixed.push(...noise.slice(i * every, (i + 1) * every), attacks[2 * i]!, attacks[2 * i + 1]!);
-  mixed.push(...noise.slice(ATTACKS * every));
-  return mixed.map((r, i) => ({ value: r.record, text: JSON.stringify(r.record), file: run, line: i + 1 }));
-}
-
 /**
  * Deploys the content into a deployment of its own, starts a live engine, ingests while it runs, waits until
  * every rule's checkpoint is past the end of ingestion, and returns the alerts of the two watched rules.
@@ -101,7 +50,7 @@ async function drive(options: { refreshInterval?: string; clockSkewMs?: number }
     .onRun((report) => reports.push(report))
     .start();
   try {
-    const batch = records(deployment);
+    const batch = attackRecords(deployment, ATTACKS, NOISE);
     const summary = await ingestRecords(cluster, batch, { deployment, batchSize: BULK });
     expect(summary).toMatchObject({ read: batch.length, indexed: batch.length, deadLettered: 0 });
     // Wait (without forcing a refresh) until the cluster shows everything ingested, then until every rule
@@ -138,7 +87,7 @@ async function drive(options: { refreshInterval?: string; clockSkewMs?: number }
     keyForOther: await targets(KEY_FOR_OTHER),
     errors: reports.flatMap((r) => r.rules.filter((x) => x.error && !x.skipped).map((x) => x.error)),
     lateSeconds: reports.flatMap((r) => r.rules).reduce((sum, r) => sum + (r.lateSeconds ?? 0), 0),
-    expected: Array.from({ length: ATTACKS }, (_, i) => `${deployment}-svc-${i}`).sort(),
+    expected: attackTargets(deployment, ATTACKS),
   };
   await removeDeployment(cluster, deployment);
   return result;
