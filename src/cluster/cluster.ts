@@ -18,6 +18,8 @@ export interface SearchHit<T> {
   _source: T;
   sort?: unknown[];
   fields?: Record<string, unknown[]>;
+  /** The names (`_name`) of the query clauses this hit matched. */
+  matched_queries?: string[];
 }
 
 export interface SearchResponse<T, A = Record<string, unknown>> {
@@ -470,8 +472,8 @@ export class Cluster {
 
   /**
    * Every hit of a search, page by page, from one consistent snapshot (a scroll: the same API on both
-   * distributions, and no tiebreaker field needed for equal sort values). The scroll is cleared when the
-   * iteration ends, early or not.
+   * distributions). Sort by `_doc` and order the hits yourself: OpenSearch 2.19 loses hits of a scroll
+   * sorted on a field when thousands share a value. The scroll is cleared when the iteration ends.
    */
   async *scroll<T = Record<string, unknown>>(
     index: string | string[],

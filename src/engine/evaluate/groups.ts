@@ -15,24 +15,15 @@ interface CompositeResponse {
   };
 }
 
-interface TotalsResponse {
-  first: { value: number | null };
-  last: { value: number | null };
-}
-
 /** Groups per composite page: also how many an evaluator holds in memory at once. */
 const PAGE = 1000;
 
 /**
- * Events of different replay runs never make one finding, nor mix with live events: unless a run evaluates
- * one marker only, the marker (or its absence) is part of every group, join key and history.
+ * Events of different replay runs never make one finding, nor mix with live events: the marker (or its
+ * absence) is part of every group, join key and history, so a finding and its alert id are the same whether
+ * a run evaluates one marker or everything.
  */
 export const RUN_FIELD = 'firedrill.marker';
-
-/** Whether an evaluation keeps replay runs apart itself (it does unless it is restricted to one marker). */
-export function isolatesRuns(context: EvaluationContext): boolean {
-  return context.marker === undefined;
-}
 
 /**
  * Every distinct combination of `fields` among events matching `filters`, with the first and last
@@ -47,13 +38,6 @@ export async function* groupPages(
 ): AsyncGenerator<GroupRange[]> {
   const query = { bool: { filter: [...filters, ...markerFilters(context)] } };
   const times = { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } };
-  const isolate = isolatesRuns(context);
-  if (fields.length === 0 && !isolate) {
-    const res = await context.cluster.search<unknown, TotalsResponse>(index, { size: 0, query, aggs: times });
-    const { first, last } = res.aggregations ?? { first: { value: null }, last: { value: null } };
-    if (first.value !== null && last.value !== null) yield [{ group: {}, min: first.value, max: last.value }];
-    return;
-  }
   let after: Record<string, unknown> | undefined;
   do {
     const res = await context.cluster.search<unknown, CompositeResponse>(index, {
@@ -65,7 +49,7 @@ export async function* groupPages(
             size: PAGE,
             sources: [
               ...fields.map((field, i) => ({ [`f${i}`]: { terms: { field } } })),
-              ...(isolate ? [{ run: { terms: { field: RUN_FIELD, missing_bucket: true } } }] : []),
+              { run: { terms: { field: RUN_FIELD, missing_bucket: true } } },
             ],
             ...(after ? { after } : {}),
           },
@@ -88,9 +72,7 @@ export async function* groupPages(
 }
 
 /** Filters selecting exactly one group (a group without a run is live data: events without a marker). */
-export function groupFilters(context: EvaluationContext, group: Record<string, string>): Dsl[] {
+export function groupFilters(group: Record<string, string>): Dsl[] {
   const terms = Object.entries(group).map(([field, value]) => ({ term: { [field]: value } }));
-  return isolatesRuns(context) && !(RUN_FIELD in group)
-    ? [...terms, { bool: { must_not: [{ exists: { field: RUN_FIELD } }] } }]
-    : terms;
+  return RUN_FIELD in group ? terms : [...terms, { bool: { must_not: [{ exists: { field: RUN_FIELD } }] } }];
 }

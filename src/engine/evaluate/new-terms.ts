@@ -13,8 +13,8 @@ import {
 } from '../scope.js';
 import { groupFilters, groupPages, type GroupRange } from './groups.js';
 
-/** Keys checked against history per request. */
-const BATCH = 100;
+/** Keys checked against history per request (one `filters` aggregation, a filter per key). */
+const BATCH = 500;
 /** Evidence events kept per new term. */
 const EVIDENCE = 5;
 
@@ -54,7 +54,7 @@ async function unseen(
       {
         bool: {
           filter: [
-            ...groupFilters(context, range.group),
+            ...groupFilters(range.group),
             rangeFilter('@timestamp', range.min - rule.historyWindowMs, range.min),
           ],
         },
@@ -86,10 +86,7 @@ async function firstEvents(
       `k${i}`,
       {
         bool: {
-          filter: [
-            ...groupFilters(context, range.group),
-            rangeFilter('@timestamp', range.min, range.max + 1),
-          ],
+          filter: [...groupFilters(range.group), rangeFilter('@timestamp', range.min, range.max + 1)],
         },
       },
     ]),

@@ -10,7 +10,7 @@ import {
   type EvaluationContext,
   type Scope,
 } from '../scope.js';
-import { groupPages, isolatesRuns, RUN_FIELD } from './groups.js';
+import { groupPages, RUN_FIELD } from './groups.js';
 
 /** Join-value tuples read per round of searches; a tuple of k fields costs k clauses in a filter. */
 const CLAUSES_PER_ROUND = 400;
@@ -30,11 +30,10 @@ export async function evaluateSequenceRule(
   scope: Scope,
 ): Promise<Candidate[]> {
   const spans = new Map<JoinKey, { values: string[]; min: number; max: number }>();
-  const fieldsOf = joinFields(context);
   for (const step of rule.steps)
     for await (const page of groupPages(context, rule.index, [step.query, scopeFilter(scope)], step.join))
       for (const { group, min, max } of page) {
-        const values = fieldsOf(step.join).map((field) => group[field] ?? NO_RUN);
+        const values = joinFields(step.join).map((field) => group[field] ?? NO_RUN);
         const key = JSON.stringify(values);
         const known = spans.get(key);
         spans.set(key, {
@@ -44,7 +43,7 @@ export async function evaluateSequenceRule(
         });
       }
   const keys = [...spans.keys()];
-  const batch = Math.max(1, Math.floor(CLAUSES_PER_ROUND / fieldsOf(rule.steps[0]!.join).length));
+  const batch = Math.max(1, Math.floor(CLAUSES_PER_ROUND / joinFields(rule.steps[0]!.join).length));
   const candidates: Candidate[] = [];
   for (let start = 0; start < keys.length; start += batch) {
     const slice = keys.slice(start, start + batch).map((key) => spans.get(key)!);
@@ -65,12 +64,12 @@ export async function evaluateSequenceRule(
         fetchEvents(context, rule.index, [
           step.query,
           visibleFilter(scope),
-          joinFilter(fieldsOf(step.join), present),
+          joinFilter(joinFields(step.join), present),
           rangeFilter('@timestamp', range.from, range.to),
         ]),
       ),
     );
-    const byKey = perStep.map((events, i) => groupByKey(events, fieldsOf(rule.steps[i]!.join)));
+    const byKey = perStep.map((events, i) => groupByKey(events, joinFields(rule.steps[i]!.join)));
     for (const values of present) {
       const key = JSON.stringify(values);
       for (const chain of chains(
@@ -78,7 +77,7 @@ export async function evaluateSequenceRule(
         byKey.map((m) => m.get(key) ?? []),
       )) {
         const joined = Object.fromEntries(
-          fieldsOf(rule.steps[0]!.join)
+          joinFields(rule.steps[0]!.join)
             .map((field, j) => [field, values[j]!])
             .filter(([, value]) => value !== NO_RUN),
         );
@@ -104,7 +103,6 @@ async function inEveryStep(
   range: { from: number; to: number },
 ): Promise<string[][]> {
   let present = keys;
-  const fieldsOf = joinFields(context);
   for (const step of rule.steps) {
     if (present.length === 0) break;
     const found = new Set<JoinKey>();
@@ -115,13 +113,13 @@ async function inEveryStep(
         step.query,
         visibleFilter(scope),
         ...markerFilters(context),
-        joinFilter(fieldsOf(step.join), present),
+        joinFilter(joinFields(step.join), present),
         rangeFilter('@timestamp', range.from, range.to),
       ],
       step.join,
     ))
       for (const { group } of page)
-        found.add(JSON.stringify(fieldsOf(step.join).map((field) => group[field] ?? NO_RUN)));
+        found.add(JSON.stringify(joinFields(step.join).map((field) => group[field] ?? NO_RUN)));
     present = present.filter((values) => found.has(JSON.stringify(values)));
   }
   return present;
@@ -130,15 +128,13 @@ async function inEveryStep(
 /** The run's own events make a chain: the key of a live event has this in place of a marker. */
 const NO_RUN = '';
 
-/** A step's join fields, and the marker when the evaluation keeps replay runs apart. */
-function joinFields(context: EvaluationContext): (join: string[]) => string[] {
-  const isolate = isolatesRuns(context);
-  return (join) => (isolate ? [...join, RUN_FIELD] : join);
+/** A step's join fields, and the marker: replay runs never chain with each other or with live events. */
+function joinFields(join: string[]): string[] {
+  return [...join, RUN_FIELD];
 }
 
 /** Events whose join fields hold one of the keys. */
 function joinFilter(fields: string[], keys: string[][]): Dsl {
-  if (fields.length === 1) return { terms: { [fields[0]!]: keys.map((values) => values[0]!) } };
   const test = (field: string, value: string): Dsl =>
     field === RUN_FIELD && value === NO_RUN
       ? { bool: { must_not: [{ exists: { field } }] } }

@@ -28,7 +28,7 @@ export async function evaluateThresholdRule(
       const events = await fetchEvents(context, rule.index, [
         rule.query,
         visibleFilter(scope),
-        ...groupFilters(context, group),
+        ...groupFilters(group),
         rangeFilter('@timestamp', min - windowMs, max + windowMs + 1),
       ]);
       for (const window of crossings(rule, events))
