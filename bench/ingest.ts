@@ -96,7 +96,14 @@ async function measureInterleaved(
   plainIndex: string,
   marker: string,
 ): Promise<{ summary: IngestSummary; pipelineSeconds: number; plainSeconds: number; plainDocs: number }> {
-  const summary: IngestSummary = { read: 0, indexed: 0, duplicates: 0, deadLettered: 0, failures: [] };
+  const summary: IngestSummary = {
+    read: 0,
+    indexed: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    failures: [],
+    retries: 0,
+  };
   let pipelineSeconds = 0;
   let plainSeconds = 0;
   let plainDocs = 0;
