@@ -491,8 +491,12 @@ export class Cluster {
       method: 'GET',
       path: '/_cluster/settings',
       query: { include_defaults: true, filter_path: '**.max_content_length' },
+    }).catch((error: unknown) => {
+      // A user who may write but not read cluster settings (403) gets the engines' default.
+      if (error instanceof FiredrillError && /\(403\)/.test(error.message)) return undefined;
+      throw error;
     });
-    if (res.status !== 200) return undefined;
+    if (res?.status !== 200) return undefined;
     // Persistent and transient settings override the defaults.
     for (const scope of ['transient', 'persistent', 'defaults']) {
       const value = findKey(res.body?.[scope], 'max_content_length');
