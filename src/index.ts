@@ -42,11 +42,14 @@ export {
 } from './compile/pipelines.js';
 export {
   ingestRecords,
+  IngestStopped,
   readRecords,
   type IngestFailure,
   type IngestOptions,
+  type IngestPosition,
   type IngestSummary,
   type RawRecord,
+  type RetryPolicy,
 } from './ingest/index.js';
 export { compileAll, forDeployment, type CompileAllOptions } from './compile/index.js';
 export {
@@ -107,7 +110,9 @@ export {
   expandInputs,
   newMarker,
   replay,
+  ReplayStopped,
   type CleanupResult,
+  type ReplayCheckpoint,
   type ReplayInput,
   type ReplayOptions,
   type ReplayResult,

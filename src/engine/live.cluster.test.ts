@@ -44,6 +44,15 @@ async function drive(options: { refreshInterval?: string; clockSkewMs?: number }
   if (options.refreshInterval)
     await cluster.createIndex(trail, { settings: { 'index.refresh_interval': options.refreshInterval } });
   const reports: RunReport[] = [];
+  // A rule may fail a run (a shard of a just-created index not started yet) and back off; by the end every
+  // rule's last run must have succeeded.
+  const states = () =>
+    readStates(
+      cluster,
+      layout.engineStateIndex,
+      resources.filter((r) => r.kind === 'rule').map((r) => r.id),
+      undefined,
+    );
   const engine = new DetectionEngine(cluster)
     .withInterval(1000)
     .withRunOptions({ deployment, now: () => Date.now() + (options.clockSkewMs ?? 0) })
@@ -61,10 +70,10 @@ async function drive(options: { refreshInterval?: string; clockSkewMs?: number }
     }
     const ingested = await new ClusterClock(cluster).now();
     const runsBefore = reports.length;
-    const rules = resources.filter((r) => r.kind === 'rule').map((r) => r.id);
     for (let waited = 0; ; waited += 500) {
-      const states = await readStates(cluster, layout.engineStateIndex, rules, undefined);
-      const behind = rules.filter((id) => Date.parse(states.get(id)?.state.checkpoint ?? '0') < ingested);
+      const behind = [...(await states()).values()]
+        .filter((s) => Date.parse(s.state.checkpoint ?? '0') < ingested)
+        .map((s) => s.state.rule_id);
       // Two runs ended after everything was searchable, so the second one began after it.
       if (behind.length === 0 && reports.length >= runsBefore + 2) break;
       if (waited > 120_000) throw new Error(`rules still behind after 2 min: ${behind.join(', ')}`);
@@ -85,7 +94,9 @@ async function drive(options: { refreshInterval?: string; clockSkewMs?: number }
   const result = {
     chain: await targets(CHAIN),
     keyForOther: await targets(KEY_FOR_OTHER),
-    errors: reports.flatMap((r) => r.rules.filter((x) => x.error && !x.skipped).map((x) => x.error)),
+    errors: [...(await states()).values()]
+      .filter((s) => s.state.error)
+      .map((s) => `${s.state.rule_id}: ${s.state.error}`),
     lateSeconds: reports.flatMap((r) => r.rules).reduce((sum, r) => sum + (r.lateSeconds ?? 0), 0),
     expected: attackTargets(deployment, ATTACKS),
   };

@@ -147,15 +147,17 @@ export class EmbeddedCluster implements ClusterProvider {
     try {
       const version = await waitForGreen(url, clusterName, this.nodes, launched, this.startupTimeoutMs);
       launched.started();
+      const { child } = launched;
       return {
         url,
         distribution: 'opensearch',
         version,
         nodes: this.nodes,
         provider: 'embedded',
-        pid: launched.child.pid,
+        pid: child.pid,
         dataDir,
         stop,
+        ...(this.detached ? {} : { stopNode: (n: number) => stopNode(child, httpPort + n - 1, n) }),
       };
     } catch (error) {
       const tail = await launched.logTail();
@@ -171,6 +173,16 @@ export class EmbeddedCluster implements ClusterProvider {
 }
 
 class StartFailure extends Error {}
+
+/** Asks the launcher to close node `n`, then waits until its HTTP port no longer answers. */
+async function stopNode(child: ChildProcess, port: number, n: number): Promise<void> {
+  child.stdin?.write(`stop-node ${n}\n`);
+  for (let i = 0; i < 300; i++) {
+    if ((await getJson(`http://localhost:${port}/`)) === undefined) return;
+    await sleep(100);
+  }
+  throw new FiredrillError(`node ${n} (port ${port}) did not stop`);
+}
 
 interface Launched {
   child: ChildProcess;
