@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../compile/types.js';
 import { ContentError, ContentErrors } from '../errors.js';
+import { DURATION_PATTERN } from '../time/index.js';
 import type { ThreatRef } from './attack.js';
 import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
 
@@ -46,7 +47,7 @@ export interface LoadedRule {
   source: SourceFile;
 }
 
-const DURATION = { type: 'string', pattern: '^[1-9][0-9]*(s|m|h|d)$' };
+const DURATION = { type: 'string', pattern: DURATION_PATTERN };
 const FIELD = { type: 'string', pattern: '^[@A-Za-z_][A-Za-z0-9_.@-]*$' };
 const FIELDS = { type: 'array', minItems: 1, uniqueItems: true, items: FIELD };
 const TEXTS = { type: 'array', items: { type: 'string', minLength: 1 } };

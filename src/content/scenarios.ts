@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { ContentError, ContentErrors } from '../errors.js';
 import { SOURCE_IDS } from '../sources/index.js';
+import { DURATION_PATTERN, OFFSET_PATTERN } from '../time/index.js';
 import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
 
 export interface ScenarioTechnique {
@@ -72,8 +73,6 @@ export interface Scenario {
   lines?: { events: (number | undefined)[]; identities: Record<string, number | undefined> };
 }
 
-const OFFSET = '^[+-]?\\d+(\\.\\d+)?(ms|s|m|h|d)$';
-
 const scenarioSchema = {
   type: 'object',
   additionalProperties: false,
@@ -113,12 +112,12 @@ const scenarioSchema = {
         additionalProperties: false,
         required: ['at', 'template', 'actor'],
         properties: {
-          at: { type: 'string', pattern: OFFSET },
+          at: { type: 'string', pattern: OFFSET_PATTERN },
           template: { type: 'string' },
           actor: { type: 'string' },
           with: { type: 'object' },
           repeat: { type: 'integer', minimum: 1, maximum: 100000 },
-          every: { type: 'string', pattern: OFFSET },
+          every: { type: 'string', pattern: DURATION_PATTERN },
         },
       },
     },
@@ -169,14 +168,6 @@ const scenarioSchema = {
 } as const;
 
 const validateScenario = compileSchema<Omit<Scenario, 'file' | 'lines'>>(scenarioSchema);
-
-/** Parses a duration like `+5m`, `90s`, `-1d` into milliseconds. */
-export function parseOffset(text: string): number {
-  const m = /^([+-]?)(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new Error(`not a duration: ${text}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[3] as 'ms'];
-  return (m[1] === '-' ? -1 : 1) * Number(m[2]) * unit;
-}
 
 /** Loads and validates one scenario file; cross-field problems also name the line. */
 export function loadScenario(file: string): Scenario {

@@ -143,7 +143,7 @@ describe('the AN1608 scenario library', () => {
       '--report-dir',
       reportDir,
       '--timeout',
-      '2',
+      '2s',
       '--without-rule',
       'an1608-gcp-service-account-created-then-key',
     );

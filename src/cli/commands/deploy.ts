@@ -8,6 +8,7 @@ import { label, renderPlan } from '../../deploy/render.js';
 import { FiredrillError } from '../../errors.js';
 import {
   connectTarget,
+  durationOption,
   withDeploymentOption,
   withTargetOptions,
   type DeploymentOptions,
@@ -73,7 +74,8 @@ interface DeployCommandOptions extends DeployTargetOptions {
   dryRun?: boolean;
   prune?: boolean;
   yes?: boolean;
-  lockWait: string;
+  /** Milliseconds. */
+  lockWait: number;
 }
 
 /** `firedrill deploy`: compile, show the plan, apply it under the deploy lock. */
@@ -83,7 +85,7 @@ export function deployCommand(): Command {
     .option('--dry-run', 'show the plan, change nothing')
     .option('--prune', 'delete resources this deployment manages that the content no longer has')
     .option('--yes', 'apply without asking')
-    .option('--lock-wait <seconds>', 'wait this long for another deploy to finish', '0')
+    .addOption(durationOption('--lock-wait <duration>', 'wait this long for another deploy to finish', '0s'))
     .action(async (options: DeployCommandOptions) => {
       const config = loadConfig(options.config);
       const resources = compileAll({ contentDir: options.content, config, deployment: options.deployment });
@@ -95,7 +97,7 @@ export function deployCommand(): Command {
         await confirm(`Apply these changes to ${cluster.info.url}?`, options.yes);
         const result = await deploy(cluster, resources, {
           ...deployOptions(options),
-          lock: { waitMs: seconds(options.lockWait, '--lock-wait') * 1000 },
+          lock: { waitMs: options.lockWait },
           onProgress: progressLines,
           onPlan: (locked) => {
             if (changeSet(locked.entries) !== changeSet(shown.plan.entries))
@@ -116,12 +118,6 @@ export function deployCommand(): Command {
 
 function deployOptions(options: DeployCommandOptions) {
   return { deployment: options.deployment, prune: options.prune };
-}
-
-function seconds(text: string, option: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new FiredrillError(`${option}: expected seconds, got '${text}'`);
-  return n;
 }
 
 function changeSet(entries: { action: string; kind: string; id: string; hash: string }[]): string {

@@ -1,13 +1,12 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { SOURCE_IDS } from '../../sources/index.js';
-import { FiredrillError } from '../../errors.js';
 import { DEFAULT_DEPLOYMENT } from '../../layout/index.js';
 import { countsLine } from '../../reports/summary.js';
 import { expandInputs, replay } from '../../replay/replay.js';
-import { parseShiftTarget } from '../../replay/shift.js';
 import {
   connectTarget,
+  timeOption,
   withDeploymentOption,
   withTargetOptions,
   type DeploymentOptions,
@@ -16,7 +15,8 @@ import {
 
 interface ReplayCommandOptions extends TargetOptions, DeploymentOptions {
   source: string;
-  shiftTo?: string;
+  /** Epoch milliseconds. */
+  shiftTo?: number;
   marker?: string;
 }
 
@@ -39,18 +39,14 @@ export function replayCommand(): Command {
         .choices([...SOURCE_IDS, 'auto'])
         .default('auto'),
     )
-    .option(
-      '--shift-to <time>',
-      "move all timestamps by one offset so the latest event lands at 'now' or an ISO time",
+    .addOption(
+      timeOption(
+        '--shift-to <time>',
+        'move all timestamps by one offset so the latest event lands then: now, an ISO 8601 time or a duration ago',
+      ),
     )
     .option('--marker <id>', 'the run marker (default: generated and printed)')
     .action(async (paths: string[], options: ReplayCommandOptions) => {
-      let shiftTo: number | undefined;
-      try {
-        shiftTo = options.shiftTo === undefined ? undefined : parseShiftTarget(options.shiftTo);
-      } catch (error) {
-        throw new FiredrillError((error as Error).message, { exitCode: 2 });
-      }
       const inputs = expandInputs(paths);
       const cluster = await connectTarget(options);
       const bar = process.stderr.isTTY
@@ -64,7 +60,7 @@ export function replayCommand(): Command {
         const result = await replay(cluster, inputs, {
           deployment: options.deployment,
           source: options.source,
-          shiftTo,
+          shiftTo: options.shiftTo,
           marker: options.marker,
           onProgress: (done, total) => {
             if (!bar) return;

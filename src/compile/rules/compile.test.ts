@@ -152,6 +152,7 @@ describe('compileRules rejects', () => {
       'lookback: 1m',
       't-rule.yaml:10: schedule.lookback: must be at least the interval, or events between runs are missed',
     ],
+    ['interval: 5m', 'interval: 0s', 't-rule.yaml:10: schedule.interval: must be longer than 0'],
     [
       'technique: T1136,',
       'technique: T1098,',

@@ -5,9 +5,9 @@ import { loadAttackTable, type AttackTable } from '../../content/attack.js';
 import { loadConfig, type FiredrillConfig } from '../../content/config.js';
 import { loadRules, type LoadedRule, type RuleFile } from '../../content/rules.js';
 import { ContentError, ContentErrors } from '../../errors.js';
+import { parseDuration } from '../../time/index.js';
 import type { CompiledRule, Dsl, Severity, ThreatMapping } from '../types.js';
 import { compileCondition, useField, type ConditionContext, type Path } from './condition.js';
-import { parseDuration } from './duration.js';
 
 /** A compiled rule before its hash (Omit distributed over the union). */
 type UnhashedRule = CompiledRule extends infer R ? (R extends CompiledRule ? Omit<R, 'hash'> : never) : never;
@@ -76,12 +76,9 @@ export function compileRule(
       errors.push(new ContentError(source.file, message, source.lineOf(path), path.join('.') || undefined)),
   };
   const ms = (text: string, path: Path): number => {
-    try {
-      return parseDuration(text);
-    } catch (error) {
-      ctx.problem(path, (error as Error).message);
-      return 0;
-    }
+    const value = parseDuration(text);
+    if (value <= 0) ctx.problem(path, 'must be longer than 0');
+    return value;
   };
 
   if (basename(source.file).replace(/\.ya?ml$/, '') !== rule.id)
