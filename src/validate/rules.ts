@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import picomatch from 'picomatch';
 import { compileRuleSet, type RuleCompilation } from '../compile/rules/index.js';
 import type { Resource } from '../compile/types.js';
 import type { FiredrillConfig } from '../content/config.js';
@@ -36,7 +37,7 @@ export function validateRules(options: RuleValidationOptions): RuleValidation {
     const { rule, source } = loaded;
     errors.push(...ruleErrors);
     rule.index.forEach((pattern, i) => {
-      const covered = indices.filter((index) => globMatches(pattern, index.sampleName));
+      const covered = indices.filter((index) => picomatch.isMatch(index.sampleName, pattern));
       if (covered.length === 0) {
         errors.push(
           new ContentError(
@@ -115,13 +116,4 @@ function collectFields(mapping: Record<string, unknown>, prefix: string, into: M
     if (spec.properties) collectFields(spec, `${path}.`, into);
     else if (spec.enabled !== false) into.set(path, String(spec.type ?? 'object'));
   }
-}
-
-function globMatches(pattern: string, name: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`);
-  return regex.test(name);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
