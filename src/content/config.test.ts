@@ -49,7 +49,7 @@ describe('loadConfig', () => {
       'parameters:\n  change_window:\n    days: [mon]\n    hours: { start: 8, end: 25 }\n',
       ':4: parameters.change_window.hours.end: must be <= 24',
     ],
-    ['targets:\n  prod:\n    url: ftp://x\n', ':3: targets.prod.url: must match pattern "^https?://"'],
+    ['targets:\n  prod:\n    url: ftp://x\n', ':3: targets.prod.url: is not an http:// or https:// URL'],
     ['keep_event_orignal: true\n', ':1: keep_event_orignal: unknown field'],
     [
       'parameters:\n  approved_provisioners: arn:aws:iam::111122223333:role/x\n',

@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ContentError, ContentErrors } from '../errors.js';
+import { Type, type Static } from '@sinclair/typebox';
+import type { ValidateFunction } from 'ajv';
+import { documentOptions, Pattern, StringEnum, type Filled } from './schema.js';
 import { compileSchema, parseSource, schemaErrors, type SourceFile } from './yaml.js';
 
 /** Compile-time switches a processor can be tied to with `unless_option`. */
@@ -45,31 +48,96 @@ export const PORTABLE_PROCESSORS: ReadonlySet<string> = new Set([
 /** Processors the compiler expands into real ones (src/compile/route.ts); never sent to a cluster as such. */
 export const COMPILER_PROCESSORS: ReadonlySet<string> = new Set(['route_by_source']);
 
-/** One processor as written: `{ <type>: { tag, ...config } }`. */
-export type ProcessorEntry = Record<string, ProcessorConfig>;
-export interface ProcessorConfig {
-  tag: string;
-  if?: string;
-  on_failure?: ProcessorEntry[];
-  unless_option?: PipelineOption;
-  /** script only: files under the pipelines folder whose texts, then `source`, make the script. */
-  source_files?: string[];
+// The processor is defined once, under `definitions`, and referenced by JSON pointer (editors resolve those).
+const Processor = () => Type.Unsafe<ProcessorEntry>(Type.Ref('#/definitions/processor'));
+
+const ProcessorSchema = Type.Record(
+  Type.String(),
+  Type.Object(
+    {
+      tag: Pattern('^[a-z0-9][a-z0-9-]*$', 'is not a tag like parse-message', {
+        description: 'Unique in the pipeline: dead letters name the failing processor by it.',
+      }),
+      if: Type.Optional(Type.String({ minLength: 1 })),
+      description: Type.Optional(Type.String()),
+      ignore_failure: Type.Optional(Type.Boolean()),
+      on_failure: Type.Optional(Type.Array(Processor(), { minItems: 1 })),
+      unless_option: Type.Optional(
+        StringEnum(PIPELINE_OPTIONS, { description: 'Left out when this compile option is on.' }),
+      ),
+      source_files: Type.Optional(
+        Type.Array(Pattern('\\.painless$', 'is not a .painless file'), {
+          minItems: 1,
+          description: 'script only: files under pipelines/ whose texts, then source, make the script.',
+        }),
+      ),
+    },
+    { description: "The processor's options, as the cluster takes them, plus firedrill's own." },
+  ),
+  { minProperties: 1, maxProperties: 1, description: 'One processor: { <type>: { tag, ...options } }.' },
+);
+
+type ProcessorOptions = Static<typeof ProcessorSchema>[string];
+
+/** One processor's options; the schema leaves them open for whatever the processor type takes. */
+export interface ProcessorConfig extends ProcessorOptions {
   [key: string]: unknown;
 }
 
-export interface PipelineFile {
-  id: string;
-  description: string;
-  version?: number;
-  processors: ProcessorEntry[];
-  on_failure?: ProcessorEntry[];
+/** One processor as written: `{ <type>: { tag, ...config } }`. */
+export interface ProcessorEntry {
+  [type: string]: ProcessorConfig;
 }
 
-export interface TemplateFile {
-  kind: 'component_template' | 'index_template';
-  name: string;
-  body: Record<string, unknown>;
-}
+const Processors = () => Type.Array(Processor(), { minItems: 1 });
+
+export const PipelineFileSchema = Type.Object(
+  {
+    id: Pattern('^[a-z0-9][a-z0-9-]*$', 'is not a pipeline id like firedrill-router'),
+    description: Type.String({ minLength: 1 }),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    processors: Processors(),
+    on_failure: Type.Optional(Processors()),
+  },
+  {
+    ...documentOptions(
+      'pipeline',
+      'firedrill ingest pipeline',
+      'An ingest pipeline: pipelines/<source>/pipeline.yaml (docs/pipelines.md).',
+    ),
+    definitions: { processor: ProcessorSchema },
+    additionalProperties: false,
+  },
+);
+export type PipelineFile = Filled<typeof PipelineFileSchema>;
+
+const TEMPLATE_KINDS = ['component_template', 'index_template'] as const;
+
+export const TemplateFileSchema = Type.Object(
+  {
+    kind: StringEnum(TEMPLATE_KINDS),
+    name: Pattern('^[a-z0-9][a-z0-9._-]*$', 'is not a template name like firedrill-ecs'),
+    body: Type.Record(Type.String(), Type.Unknown(), { description: 'The body the cluster receives.' }),
+  },
+  {
+    ...documentOptions(
+      'pipeline-template',
+      'firedrill index or component template',
+      'An index or component template: pipelines/templates/*.yaml (docs/pipelines.md).',
+    ),
+    additionalProperties: false,
+    // An index template must rank above the built-in `logs` template (priority 100) and name its components.
+    if: Type.Object({ kind: Type.Literal('index_template') }),
+    then: Type.Object({
+      body: Type.Object({
+        index_patterns: Type.Array(Type.String(), { minItems: 1 }),
+        priority: Type.Integer({ minimum: 101 }),
+        composed_of: Type.Array(Type.String()),
+      }),
+    }),
+  },
+);
+export type TemplateFile = Filled<typeof TemplateFileSchema>;
 
 export interface Loaded<T> {
   value: T;
@@ -82,63 +150,8 @@ export interface PipelineContent {
   templates: Loaded<TemplateFile>[];
 }
 
-const processorSchema = {
-  type: 'object',
-  minProperties: 1,
-  maxProperties: 1,
-  additionalProperties: {
-    type: 'object',
-    required: ['tag'],
-    properties: {
-      tag: { type: 'string', minLength: 1, pattern: '^[a-z0-9][a-z0-9-]*$' },
-      if: { type: 'string', minLength: 1 },
-      description: { type: 'string' },
-      ignore_failure: { type: 'boolean' },
-      on_failure: { type: 'array', minItems: 1, items: { $ref: '#/$defs/processor' } },
-      unless_option: { enum: [...PIPELINE_OPTIONS] },
-      source_files: {
-        type: 'array',
-        minItems: 1,
-        items: { type: 'string', pattern: '\\.painless$' },
-      },
-    },
-  },
-};
-
-const validatePipelineFile = compileSchema<PipelineFile>({
-  type: 'object',
-  $defs: { processor: processorSchema },
-  required: ['id', 'description', 'processors'],
-  additionalProperties: false,
-  properties: {
-    id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
-    description: { type: 'string', minLength: 1 },
-    version: { type: 'integer', minimum: 1 },
-    processors: { type: 'array', minItems: 1, items: { $ref: '#/$defs/processor' } },
-    on_failure: { type: 'array', minItems: 1, items: { $ref: '#/$defs/processor' } },
-  },
-});
-
-const validateTemplateFile = compileSchema<TemplateFile>({
-  type: 'object',
-  required: ['kind', 'name', 'body'],
-  additionalProperties: false,
-  properties: {
-    kind: { enum: ['component_template', 'index_template'] },
-    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' },
-    body: { type: 'object' },
-  },
-});
-
-const indexTemplateBody = compileSchema<Record<string, unknown>>({
-  type: 'object',
-  required: ['index_patterns', 'priority', 'composed_of'],
-  properties: {
-    index_patterns: { type: 'array', minItems: 1, items: { type: 'string' } },
-    priority: { type: 'integer', minimum: 101 },
-    composed_of: { type: 'array', items: { type: 'string' } },
-  },
-});
+const validatePipelineFile = compileSchema(PipelineFileSchema);
+const validateTemplateFile = compileSchema(TemplateFileSchema);
 
 /**
  * Reads every pipeline (`<source>/pipeline.yaml`) and template (`templates/*.yaml`) under `dir`.
@@ -209,11 +222,7 @@ function isYaml(name: string): boolean {
   return /\.(ya?ml|json)$/.test(name);
 }
 
-function load<T>(
-  file: string,
-  validate: ReturnType<typeof compileSchema<T>>,
-  errors: ContentError[],
-): Loaded<T> | undefined {
+function load<T>(file: string, validate: ValidateFunction<T>, errors: ContentError[]): Loaded<T> | undefined {
   let source: SourceFile;
   try {
     source = parseSource(file, readFileSync(file, 'utf8'));
@@ -297,14 +306,6 @@ function checkTemplates(templates: Loaded<TemplateFile>[]): ContentError[] {
   );
   for (const { value, source } of templates) {
     if (value.kind !== 'index_template') continue;
-    if (!indexTemplateBody(value.body)) {
-      const underBody = (indexTemplateBody.errors ?? []).map((e) => ({
-        ...e,
-        instancePath: `/body${e.instancePath}`,
-      }));
-      errors.push(...schemaErrors(source, underBody));
-      continue;
-    }
     (value.body.composed_of as string[]).forEach((name, i) => {
       if (!components.has(name)) {
         errors.push(

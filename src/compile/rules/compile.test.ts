@@ -154,6 +154,11 @@ describe('compileRules rejects', () => {
     ],
     ['interval: 5m', 'interval: 0s', 't-rule.yaml:10: schedule.interval: must be longer than 0'],
     [
+      'interval: 5m',
+      'interval: 5 minutes',
+      't-rule.yaml:10: schedule.interval: is not a duration like 90s, 5m, 1h30m or 14d',
+    ],
+    [
       'technique: T1136,',
       'technique: T1098,',
       't-rule.yaml:5: threat.0: sub-technique T1136.003 is not part of T1098',
