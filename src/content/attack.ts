@@ -110,7 +110,7 @@ export class AttackTable {
 
 const ATTACK_TABLE_HINT = 'detections/attack/techniques.yaml';
 
-/** Loads `<dir>/attack/techniques.yaml`, schema-checked. */
-export function loadAttackTable(dir = 'detections'): AttackTable {
+/** Reads `<dir>/attack/techniques.yaml`, schema-checked. */
+export function readAttackTable(dir = 'detections'): AttackTable {
   return new AttackTable(loadValidated(join(dir, 'attack', 'techniques.yaml'), validateAttackFile).value);
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
 import { ContentError } from '../errors.js';
 import { documentOptions, Pattern, StringEnum } from './schema.js';
-import { compileSchema, loadValidated } from './yaml.js';
+import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -111,27 +111,20 @@ export function defaultConfig(): FiredrillConfig {
 const validateConfigFile = compileSchema(ConfigSchema);
 
 /**
- * Loads the deployment config. Without a file name it reads `firedrill.config.yaml` when present,
- * else returns the defaults; a named file must exist.
+ * Reads the deployment config, schema-checked, with the defaults filled in. Without a file name it reads
+ * `firedrill.config.yaml` when present, else returns the defaults; a named file must exist.
  */
-export function loadConfig(file?: string): FiredrillConfig {
+export function readConfig(file?: string): { config: FiredrillConfig; source?: SourceFile } {
   const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-  if (!path) return defaultConfig();
+  if (!path) return { config: defaultConfig() };
   if (!existsSync(path)) throw new ContentError(path, 'config file not found');
   const { value, source } = loadValidated(path, validateConfigFile);
-  const window = value.parameters?.change_window;
-  if (window && window.hours.start === window.hours.end)
-    throw new ContentError(
-      path,
-      'start and end are the same hour (an empty window); use start 0, end 24 for all day',
-      source.lineOf(['parameters', 'change_window', 'hours']),
-      'parameters.change_window.hours',
-    );
   const defaults = defaultConfig();
-  return {
+  const config = {
     file: path,
     targets: value.targets ?? {},
     keepEventOriginal: value.keep_event_original ?? defaults.keepEventOriginal,
     parameters: { ...defaults.parameters, ...value.parameters } as Parameters,
   };
+  return { config, source };
 }

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Type, type TProperties } from '@sinclair/typebox';
-import { ContentError, ContentErrors } from '../errors.js';
-import { ThreatRefSchema } from './attack.js';
+import type { ContentError } from '../errors.js';
+import { readAttackTable, ThreatRefSchema, type AttackTable } from './attack.js';
 import { Defaulted, documentOptions, Duration, Pattern, StringEnum, type Filled } from './schema.js';
-import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
+import { compileSchema, loadValidated, readAll, readEach, type SourceFile } from './yaml.js';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -161,27 +161,28 @@ export function ruleFiles(dir = 'detections'): string[] {
 
 const NOT_PACKS = new Set(['attack', 'templates']);
 
-/** Loads and schema-checks every rule file; throws every problem of every file at once. */
-export function loadRules(dir = 'detections'): LoadedRule[] {
-  const loaded: LoadedRule[] = [];
-  const errors: ContentError[] = [];
-  for (const file of ruleFiles(dir)) {
-    try {
-      const { value, source } = loadValidated(file, validateRuleFile);
-      loaded.push({ rule: value, source });
-    } catch (error) {
-      errors.push(...contentErrorsOf(error));
-    }
-  }
-  if (errors.length) throw new ContentErrors(errors);
-  return loaded;
+/** The rule a rule or example file is for: its file name. */
+export function ruleIdOf(file: string): string {
+  return basename(file).replace(/\.ya?ml$/, '');
 }
 
-/** The content problems an error carries; anything else is a bug and is rethrown. */
-export function contentErrorsOf(error: unknown): ContentError[] {
-  if (error instanceof ContentErrors) return error.errors;
-  if (error instanceof ContentError) return [error];
-  throw error;
+/** A detections folder as the rule compiler takes it: the rules and the ATT&CK table they name. */
+export interface Detections {
+  rules: LoadedRule[];
+  attack: AttackTable;
+}
+
+/** Reads a detections folder, schema-checked; throws every problem of every file at once. */
+export function readDetections(dir = 'detections'): Detections {
+  return { rules: readRules(dir), attack: readAttackTable(dir) };
+}
+
+/** Reads and schema-checks every rule file; throws every problem of every file at once. */
+export function readRules(dir = 'detections'): LoadedRule[] {
+  return readAll(ruleFiles(dir), (file) => {
+    const { value, source } = loadValidated(file, validateRuleFile);
+    return { rule: value, source };
+  });
 }
 
 const Records = (description: string) =>
@@ -246,29 +247,19 @@ export type RuleExamples = Filled<typeof RuleExamplesSchema> & {
 
 const validateExamples = compileSchema(RuleExamplesSchema);
 
-/** Loads `<dir>/<pack>/examples/<rule-id>.yaml` for every pack; each must name a rule in `ruleIds`. */
-export function loadExamples(dir = 'detections', ruleIds?: Set<string>): RuleExamples[] {
-  const loaded: RuleExamples[] = [];
-  const errors: ContentError[] = [];
-  for (const pack of new Set(ruleFiles(dir).map((f) => join(f, '..')))) {
-    const examplesDir = join(pack, 'examples');
-    const files = existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)) : [];
-    for (const name of files.sort()) {
-      const file = join(examplesDir, name);
-      const ruleId = name.replace(/\.ya?ml$/, '');
-      try {
-        const { value } = loadValidated(file, validateExamples);
-        if (ruleIds && !ruleIds.has(ruleId))
-          throw new ContentError(
-            file,
-            `no rule '${ruleId}' for these examples (the file name is the rule id)`,
-          );
-        loaded.push({ file, ruleId, ...value });
-      } catch (error) {
-        errors.push(...contentErrorsOf(error));
-      }
-    }
-  }
-  if (errors.length) throw new ContentErrors(errors);
-  return loaded;
+/** Reads `<dir>/<pack>/examples/*.yaml` of every pack, schema-checked: what loaded, and every problem of the rest. */
+export function readExamples(dir = 'detections'): { values: RuleExamples[]; errors: ContentError[] } {
+  const files = [...new Set(ruleFiles(dir).map((f) => join(f, '..', 'examples')))].flatMap((examples) =>
+    existsSync(examples)
+      ? readdirSync(examples)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(examples, f))
+      : [],
+  );
+  return readEach(files, (file) => ({
+    file,
+    ruleId: ruleIdOf(file),
+    ...loadValidated(file, validateExamples).value,
+  }));
 }

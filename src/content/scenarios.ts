@@ -1,10 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { ContentError, ContentErrors } from '../errors.js';
+import { ContentError } from '../errors.js';
 import { SOURCE_IDS } from '../sources/index.js';
 import { Defaulted, documentOptions, Duration, Offset, Pattern, StringEnum, type Filled } from './schema.js';
-import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
+import { compileSchema, loadValidated, readEach, type Loaded } from './yaml.js';
 
 const ScenarioTechniqueSchema = Type.Object(
   {
@@ -155,8 +155,8 @@ export type Scenario = Omit<ScenarioFile, 'seed' | 'identities'> & {
 
 const validateScenario = compileSchema(ScenarioSchema);
 
-/** Loads and validates one scenario file; cross-field problems also name the line. */
-export function loadScenario(file: string): Scenario {
+/** Reads one scenario file: schema-checked, defaults filled in, with the lines of its events and identities. */
+export function readScenario(file: string): Loaded<Scenario> {
   const { value, source } = loadValidated(file, validateScenario);
   const scenario = { ...value, seed: String(value.seed ?? value.name), file: resolve(file) } as Scenario;
   scenario.lines = {
@@ -165,60 +165,7 @@ export function loadScenario(file: string): Scenario {
       Object.keys(scenario.identities).map((k) => [k, source.lineOf(['identities', k])]),
     ),
   };
-  const problems = crossCheck(scenario, source);
-  if (problems.length) throw new ContentErrors(problems);
-  return scenario;
-}
-
-function crossCheck(s: Scenario, source: SourceFile): ContentError[] {
-  const problems: ContentError[] = [];
-  s.events.forEach((e, i) => {
-    if (!s.identities[e.actor])
-      problems.push(
-        new ContentError(
-          s.file,
-          `unknown identity '${e.actor}' (declared: ${Object.keys(s.identities).join(', ') || 'none'})`,
-          source.lineOf(['events', i, 'actor']),
-          `events.${i}.actor`,
-        ),
-      );
-    if (e.every && !e.repeat)
-      problems.push(
-        new ContentError(s.file, 'needs repeat', source.lineOf(['events', i, 'every']), `events.${i}.every`),
-      );
-  });
-  if (s.events.length === 0 && !s.raw)
-    problems.push(new ContentError(s.file, 'a scenario needs events or raw files', 1, 'events'));
-  if (s.kind === 'attack' && s.expect.must_fire.length === 0)
-    problems.push(
-      new ContentError(
-        s.file,
-        'an attack scenario must expect at least one alert',
-        source.lineOf(['expect']),
-        'expect.must_fire',
-      ),
-    );
-  for (const [i, f] of (s.raw?.files ?? []).entries()) {
-    const path = resolve(dirname(s.file), f);
-    if (!isFile(path))
-      problems.push(
-        new ContentError(
-          s.file,
-          `file not found: ${path}`,
-          source.lineOf(['raw', 'files', i]),
-          `raw.files.${i}`,
-        ),
-      );
-  }
-  return problems;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return { value: scenario, source };
 }
 
 /** Scenario files under the given files or folders (recursively), skipping `templates/` and raw-log folders. */
@@ -241,32 +188,6 @@ export function findScenarioFiles(paths: string[]): string[] {
   };
   paths.forEach(visit);
   return files;
-}
-
-/** Loads every scenario, collecting every file's problems before failing; names must be unique. */
-export function loadScenarios(paths: string[]): Scenario[] {
-  const scenarios: Scenario[] = [];
-  const problems: ContentError[] = [];
-  for (const file of findScenarioFiles(paths)) {
-    try {
-      scenarios.push(loadScenario(file));
-    } catch (error) {
-      if (error instanceof ContentErrors) problems.push(...error.errors);
-      else if (error instanceof ContentError) problems.push(error);
-      else throw error;
-    }
-  }
-  const seen = new Map<string, string>();
-  for (const s of scenarios) {
-    const other = seen.get(s.name);
-    if (other)
-      problems.push(
-        new ContentError(s.file, `scenario name '${s.name}' is also used by ${other}`, 1, 'name'),
-      );
-    seen.set(s.name, s.file);
-  }
-  if (problems.length) throw new ContentErrors(problems);
-  return scenarios;
 }
 
 // --- templates ---
@@ -318,39 +239,10 @@ export interface TemplateLibrary {
 
 const validateTemplates = compileSchema(RecordTemplatesSchema);
 
-/** Loads every template file in a folder into one library; a name defined twice is an error. */
-export function loadTemplates(dir: string): TemplateLibrary {
-  const library: TemplateLibrary = { events: new Map(), identities: new Map() };
-  const problems: ContentError[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    if (!['.yaml', '.yml', '.json'].includes(extname(entry))) continue;
-    const file = resolve(dir, entry);
-    try {
-      const { value, source } = loadValidated(file, validateTemplates);
-      for (const [kind, map] of [
-        ['events', library.events],
-        ['identities', library.identities],
-      ] as const) {
-        for (const [name, t] of Object.entries(value[kind])) {
-          const existing = map.get(name);
-          if (existing)
-            problems.push(
-              new ContentError(
-                file,
-                `template '${name}' is also defined in ${existing.file}`,
-                source.lineOf([kind, name]),
-                `${kind}.${name}`,
-              ),
-            );
-          (map as Map<string, unknown>).set(name, { ...t, source: value.source, file });
-        }
-      }
-    } catch (error) {
-      if (error instanceof ContentErrors) problems.push(...error.errors);
-      else if (error instanceof ContentError) problems.push(error);
-      else throw error;
-    }
-  }
-  if (problems.length) throw new ContentErrors(problems);
-  return library;
+/** Reads every record-template file in a folder, schema-checked: what loaded, and every problem of the rest. */
+export function readTemplateFiles(dir: string): { values: Loaded<TemplateFile>[]; errors: ContentError[] } {
+  const files = readdirSync(dir)
+    .sort()
+    .filter((entry) => ['.yaml', '.yml', '.json'].includes(extname(entry)));
+  return readEach(files, (entry) => loadValidated(resolve(dir, entry), validateTemplates));
 }

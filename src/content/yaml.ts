@@ -3,7 +3,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { ContentError, ContentErrors } from '../errors.js';
+import { ContentError, ContentErrors, contentErrorsOf } from '../errors.js';
 import type { Filled } from './schema.js';
 
 // ajv-formats ships CommonJS; under NodeNext its default export is the module object.
@@ -107,17 +107,43 @@ function decodePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+/** A file's value with where it came from, for messages that name a line. */
+export interface Loaded<T> {
+  value: T;
+  source: SourceFile;
+}
+
 /** Parses a file and validates it against a compiled schema; throws every problem at once. */
-export function loadValidated<T>(
-  file: string,
-  validate: ValidateFunction<T>,
-  text?: string,
-): { value: T; source: SourceFile } {
+export function loadValidated<T>(file: string, validate: ValidateFunction<T>, text?: string): Loaded<T> {
   const source = parseSource(file, text);
   if (!validate(source.data)) {
     throw new ContentErrors(dedupe(schemaErrors(source, validate.errors)));
   }
   return { value: source.data as T, source };
+}
+
+/** Reads each item, keeping what it returns and every content problem it throws: all files' problems at once. */
+export function readEach<T, R>(
+  items: Iterable<T>,
+  read: (item: T) => R,
+): { values: R[]; errors: ContentError[] } {
+  const values: R[] = [];
+  const errors: ContentError[] = [];
+  for (const item of items) {
+    try {
+      values.push(read(item));
+    } catch (error) {
+      errors.push(...contentErrorsOf(error));
+    }
+  }
+  return { values, errors };
+}
+
+/** `readEach`, throwing every problem at once. */
+export function readAll<T, R>(items: Iterable<T>, read: (item: T) => R): R[] {
+  const { values, errors } = readEach(items, read);
+  if (errors.length) throw new ContentErrors(errors);
+  return values;
 }
 
 function dedupe(errors: ContentError[]): ContentError[] {

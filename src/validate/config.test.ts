@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, loadConfig } from './config.js';
+import { defaultConfig } from '../content/config.js';
+import { loadConfig } from './config.js';
 
 function configFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'fd-config-')), 'firedrill.config.yaml');

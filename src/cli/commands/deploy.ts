@@ -1,11 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { connect, connectOptionsFromEnv, type Cluster } from '../../cluster/index.js';
-import { compileAll } from '../../compile/index.js';
-import { loadConfig, type FiredrillConfig } from '../../content/config.js';
+import { compileContent } from '../../compile/index.js';
+import type { FiredrillConfig } from '../../content/config.js';
 import { deploy, type ProgressListener } from '../../deploy/index.js';
 import { label, renderPlan } from '../../deploy/render.js';
 import { FiredrillError } from '../../errors.js';
+import { loadConfig, loadContent } from '../../validate/index.js';
 import {
   connectTarget,
   durationOption,
@@ -88,7 +89,10 @@ export function deployCommand(): Command {
     .addOption(durationOption('--lock-wait <duration>', 'wait this long for another deploy to finish', '0s'))
     .action(async (options: DeployCommandOptions) => {
       const config = loadConfig(options.config);
-      const resources = compileAll({ contentDir: options.content, config, deployment: options.deployment });
+      const resources = compileContent(loadContent(options.content), {
+        config,
+        deployment: options.deployment,
+      });
       const cluster = await connectDeployTarget(options, config);
       try {
         const shown = await deploy(cluster, resources, { ...deployOptions(options), dryRun: true });

@@ -3,11 +3,11 @@ import { Command } from 'commander';
 import type { Cluster } from '../../cluster/index.js';
 import { compileRules } from '../../compile/rules/index.js';
 import type { CompiledRule } from '../../compile/types.js';
-import { loadConfig } from '../../content/config.js';
 import { layoutOf } from '../../layout/index.js';
 import { loadDeployedRules } from '../../engine/rules.js';
 import { formatHealth } from '../../health/format.js';
 import { checkHealth } from '../../health/health.js';
+import { loadConfig, loadDetections } from '../../validate/index.js';
 import {
   connectTarget,
   durationOption,
@@ -65,5 +65,5 @@ export function healthCommand(): Command {
 async function rulesToCheck(cluster: Cluster, options: HealthCommandOptions): Promise<CompiledRule[]> {
   const { rulesIndex } = layoutOf(options.deployment);
   if (await cluster.indexExists(rulesIndex)) return loadDeployedRules(cluster, rulesIndex);
-  return compileRules(join(options.content, 'detections'), loadConfig(options.config));
+  return compileRules(loadDetections(join(options.content, 'detections')), loadConfig(options.config));
 }

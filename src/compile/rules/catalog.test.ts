@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readDetections, readExamples } from '../../content/rules.js';
 import { catalogDocument, renderCatalog } from './catalog.js';
 
 describe('the rule catalogue in docs/rules.md', () => {
@@ -8,7 +9,7 @@ describe('the rule catalogue in docs/rules.md', () => {
   });
 
   it('has a section per rule with its tuning parameters', () => {
-    const text = renderCatalog();
+    const text = renderCatalog(readDetections('detections'), readExamples('detections').values);
     expect(text).toContain('`an1608-account-created-outside-change-window` · **query**');
     expect(text).toMatch(
       /opts out of the approved_provisioners exemption .*; uses `approved_provisioners`; uses `change_window`/,
