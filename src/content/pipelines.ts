@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ContentError } from '../errors.js';
 import { Type, type Static } from '@sinclair/typebox';
+import { ContentError } from '../errors.js';
 import { documentOptions, Pattern, StringEnum, type Filled } from './schema.js';
 import { compileSchema, loadValidated, readEach, type Loaded } from './yaml.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Type, type TProperties } from '@sinclair/typebox';
+import { Type, type ArrayOptions, type TProperties } from '@sinclair/typebox';
 import type { ContentError } from '../errors.js';
 import { readAttackTable, ThreatRefSchema, type AttackTable } from './attack.js';
 import { Defaulted, documentOptions, Duration, Pattern, StringEnum, type Filled } from './schema.js';
@@ -15,12 +15,11 @@ export type RuleType = (typeof RULE_TYPES)[number];
 const Field = (description?: string) =>
   Pattern('^[@A-Za-z_][A-Za-z0-9_.@-]*$', 'is not a field name like user.name', { description });
 const Fields = (description?: string) => Type.Array(Field(), { minItems: 1, uniqueItems: true, description });
-const Texts = (options = {}) => Type.Array(Type.String({ minLength: 1 }), options);
+const Texts = (options: ArrayOptions = {}) => Type.Array(Type.String({ minLength: 1 }), options);
 
 /** A condition in the rule language (docs/rules.md); checked and compiled by src/compile/rules/condition.ts. */
 const ConditionSchema = (description: string) =>
   Type.Record(Type.String(), Type.Unknown(), { minProperties: 1, description });
-export type Condition = Record<string, unknown>;
 
 export const RuleFileSchema = Type.Object(
   {
@@ -185,17 +184,19 @@ export function readRules(dir = 'detections'): LoadedRule[] {
   });
 }
 
-const Records = (description: string) =>
-  Type.Array(Type.Record(Type.String(), Type.Unknown()), { description });
+const Records = (options: ArrayOptions) => Type.Array(Type.Record(Type.String(), Type.Unknown()), options);
 
 const exampleCase = <E extends TProperties>(extra: E) =>
   Type.Object(
     {
       name: Type.String({ minLength: 1 }),
       history: Type.Optional(
-        Records('Baseline records ingested first (new_terms history); alerts they would raise do not count.'),
+        Records({
+          description:
+            'Baseline records ingested first (new_terms history); alerts they would raise do not count.',
+        }),
       ),
-      events: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
+      events: Records({
         minItems: 1,
         description: 'Raw cloud log records, exactly as the provider writes them.',
       }),

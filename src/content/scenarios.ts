@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { Type } from '@sinclair/typebox';
+import { Type, type TProperties } from '@sinclair/typebox';
 import { ContentError } from '../errors.js';
 import { SOURCE_IDS } from '../sources/index.js';
 import { Defaulted, documentOptions, Duration, Offset, Pattern, StringEnum, type Filled } from './schema.js';
@@ -192,23 +192,19 @@ export function findScenarioFiles(paths: string[]): string[] {
 
 // --- templates ---
 
-const Template = (rendered: 'record' | 'fields', description: string) =>
+/** A template: parameter defaults, and what it renders (`${...}` placeholders filled from them). */
+const Template = <P extends TProperties>(rendered: P) =>
   Type.Object(
-    {
-      defaults: Defaulted(Parameters('Parameter values used when a scenario gives none.'), {}),
-      [rendered]: Type.Record(Type.String(), Type.Unknown(), { description }),
-    } as const,
+    { defaults: Defaulted(Parameters('Parameter values used when a scenario gives none.'), {}), ...rendered },
     { additionalProperties: false },
   );
 
-const EventTemplateSchema = Template(
-  'record',
-  "The log source's real record schema with ${...} placeholders (docs/scenarios.md).",
-);
-const IdentityTemplateSchema = Template(
-  'fields',
-  'Fields event templates read as ${actor.*}, e.g. CloudTrail userIdentity.',
-);
+const EventTemplateSchema = Template({
+  record: Parameters("The log source's real record schema with ${...} placeholders (docs/scenarios.md)."),
+});
+const IdentityTemplateSchema = Template({
+  fields: Parameters('Fields event templates read as ${actor.*}, e.g. CloudTrail userIdentity.'),
+});
 
 export const RecordTemplatesSchema = Type.Object(
   {
