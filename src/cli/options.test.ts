@@ -25,6 +25,7 @@ describe('duration and time flags', () => {
     [['test', '--timeout', '15'], `--timeout: '15' ${DURATION}`],
     [['health', '--max-age', '24'], `--max-age: '24' ${DURATION}`],
     [['detect', '--interval', '5 s'], `--interval: '5 s' ${DURATION}`],
+    [['detect', '--lease', '30'], `--lease: '30' ${DURATION}`],
     [['detect', '--from', 'yesterday'], `--from: 'yesterday' ${TIME}`],
     [['detect', '--from', '2h', '--to', 'soon'], `--to: 'soon' ${TIME}`],
     [['alerts', '--since', '1 hour'], `--since: '1 hour' ${TIME}`],
