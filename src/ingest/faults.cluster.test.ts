@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { connect, type Cluster } from '../cluster/index.js';
-import { compilePipelines } from '../compile/pipelines.js';
+import { compilePipelines } from '../compile/index.js';
 import { layoutOf } from '../layout/index.js';
 import { uniqueName } from '../../test/setup/connect.js';
 import { FaultProxy } from './fixtures/fault-proxy.js';

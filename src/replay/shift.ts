@@ -53,14 +53,6 @@ export function offsetToLand(
     : Math.round((target - latest) / 1000) * 1000;
 }
 
-/** Parses `--shift-to`: `now` or an ISO-8601 time. */
-export function parseShiftTarget(text: string, now = Date.now()): number {
-  if (text === 'now') return now;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new Error(`--shift-to: '${text}' is neither 'now' nor an ISO-8601 time`);
-  return ms;
-}
-
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/;
 
 function parseTimestamp(text: string): { ms: number; fraction: string } | undefined {

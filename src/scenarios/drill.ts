@@ -1,5 +1,5 @@
 import type { Cluster } from '../cluster/index.js';
-import { loadScenarios } from '../content/scenarios.js';
+import { loadScenarios } from '../validate/index.js';
 import { deployPack, type DeployPackOptions } from './deploy-pack.js';
 import { ScenarioHarness, type HarnessMode } from './harness.js';
 import type { RunResult, ScenarioResult } from './results.js';

@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import type { Cluster } from '../cluster/index.js';
 import type { CompiledRule } from '../compile/types.js';
-import { loadTemplates, parseOffset, type Scenario, type TemplateLibrary } from '../content/scenarios.js';
+import type { Scenario, TemplateLibrary } from '../content/scenarios.js';
 import { ClusterClock, DetectionEngine, runOnce } from '../engine/index.js';
 import { loadDeployedRules } from '../engine/rules.js';
 import { readStates } from '../engine/state.js';
@@ -18,6 +18,8 @@ import {
   type ReplayResult,
 } from '../replay/replay.js';
 import { offsetToLand } from '../replay/shift.js';
+import { parseOffset } from '../time/index.js';
+import { loadTemplates } from '../validate/index.js';
 import { checkExpectations, failureLines, flatten, observedAlerts } from './expectations.js';
 import { generateRecords } from './generate.js';
 import type {

@@ -7,7 +7,7 @@
 import { expect, inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { connect, type Cluster } from '../cluster/index.js';
-import { loadScenario, type Scenario } from '../content/scenarios.js';
+import type { Scenario } from '../content/scenarios.js';
 import { deployPack, type DeployPackOptions } from '../scenarios/deploy-pack.js';
 import { fieldMismatch, observedAlerts, type ObservedAlert } from '../scenarios/expectations.js';
 import { ScenarioHarness, type HarnessMode } from '../scenarios/harness.js';
@@ -15,6 +15,7 @@ import type { ScenarioResult } from '../scenarios/results.js';
 import { runOnce } from '../engine/index.js';
 import { expandInputs, replay, type ReplayInput, type ReplayResult } from '../replay/replay.js';
 import { startCluster, type ClusterChoice } from '../providers/start.js';
+import { loadScenario } from '../validate/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,15 +1,15 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { SOURCE_IDS } from '../../sources/index.js';
 import { FiredrillError } from '../../errors.js';
+import { SOURCE_IDS } from '../../sources/index.js';
 import { DEFAULT_DEPLOYMENT } from '../../layout/index.js';
 import { countsLine } from '../../reports/summary.js';
 import { parseByteSize } from '../../cluster/index.js';
 import { forgetReplay, loadReplay, saveReplay } from '../../replay/checkpoint-file.js';
 import { expandInputs, replay, ReplayStopped, type ReplayCheckpoint } from '../../replay/replay.js';
-import { parseShiftTarget } from '../../replay/shift.js';
 import {
   connectTarget,
+  timeOption,
   withDeploymentOption,
   withTargetOptions,
   type DeploymentOptions,
@@ -18,7 +18,8 @@ import {
 
 interface ReplayCommandOptions extends TargetOptions, DeploymentOptions {
   source: string;
-  shiftTo?: string;
+  /** Epoch milliseconds. */
+  shiftTo?: number;
   marker?: string;
   resume?: string;
   batchSize?: number;
@@ -48,9 +49,11 @@ export function replayCommand(): Command {
         .choices([...SOURCE_IDS, 'auto'])
         .default('auto'),
     )
-    .option(
-      '--shift-to <time>',
-      "move all timestamps by one offset so the latest event lands at 'now' or an ISO time",
+    .addOption(
+      timeOption(
+        '--shift-to <time>',
+        'move all timestamps by one offset so the latest event lands then: now, an ISO 8601 time or a duration ago',
+      ),
     )
     .option('--marker <id>', 'the run marker (default: generated and printed)')
     .option(
@@ -77,12 +80,6 @@ export function replayCommand(): Command {
         );
       if (!resumed && !paths.length)
         throw new FiredrillError('replay needs files or folders (or --resume <marker>)', { exitCode: 2 });
-      let shiftTo: number | undefined;
-      try {
-        shiftTo = options.shiftTo === undefined ? undefined : parseShiftTarget(options.shiftTo);
-      } catch (error) {
-        throw new FiredrillError((error as Error).message, { exitCode: 2 });
-      }
       const inputs = expandInputs(resumed?.paths ?? paths);
       const deployment = resumed?.deployment ?? options.deployment;
       const source = resumed?.source ?? options.source;
@@ -108,7 +105,7 @@ export function replayCommand(): Command {
         const result = await replay(cluster, inputs, {
           deployment,
           source,
-          shiftTo,
+          shiftTo: options.shiftTo,
           marker: options.marker,
           resume: resumed?.checkpoint,
           ingest: {
