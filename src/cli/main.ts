@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import pc from 'picocolors';
+import { colorsFor } from './colors.js';
 import { describeError, FiredrillError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 
@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    process.stderr.write(`${pc.red('firedrill: error:')} ${describeError(error)}\n`);
+    process.stderr.write(`${colorsFor(process.stderr).red('firedrill: error:')} ${describeError(error)}\n`);
     if (verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
     if (verbose && error instanceof Error && error.cause instanceof Error)
       process.stderr.write(`caused by: ${error.cause.stack ?? ''}\n`);

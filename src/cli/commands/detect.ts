@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import pc from 'picocolors';
+import { colorsFor } from '../colors.js';
 import {
   DetectionEngine,
   engineStatus,
@@ -106,7 +106,7 @@ export function detectCommand(): Command {
             .onRun((report) => print(report, options.json, false))
             .onError((error) =>
               process.stderr.write(
-                `${pc.red('firedrill: run failed:')} ${String((error as Error).message ?? error)}\n`,
+                `${colorsFor(process.stderr).red('firedrill: run failed:')} ${String((error as Error).message ?? error)}\n`,
               ),
             ),
           options.interval,
@@ -139,12 +139,14 @@ async function runContinuously(engine: DetectionEngine, interval: number | undef
 }
 
 function print(report: RunReport, json: boolean | undefined, summary: boolean): void {
+  const pc = colorsFor(process.stdout);
   if (json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
   for (const rule of report.rules) {
-    if (rule.error) process.stderr.write(`${pc.red('error')} ${rule.ruleId}: ${rule.error}\n`);
+    if (rule.error)
+      process.stderr.write(`${colorsFor(process.stderr).red('error')} ${rule.ruleId}: ${rule.error}\n`);
     else if (rule.written > 0 || rule.dropped > 0)
       process.stdout.write(
         `${rule.ruleId}: ${rule.written} new alert(s)` +
@@ -163,6 +165,7 @@ function print(report: RunReport, json: boolean | undefined, summary: boolean): 
 
 /** One line per rule: failing ones first, then by lag. */
 function formatStatus(rules: RuleStatus[]): string {
+  const pc = colorsFor(process.stdout);
   if (rules.length === 0) return 'no enabled rule is deployed\n';
   const seconds = (ms: number | undefined) => (ms === undefined ? '-' : `${Math.round(ms / 1000)}s`);
   const lines = [...rules]
