@@ -8,7 +8,7 @@ import {
   type RuleStatus,
   type RunReport,
 } from '../../engine/index.js';
-import { FiredrillError } from '../../errors.js';
+import { describeError, FiredrillError } from '../../errors.js';
 import {
   connectTarget,
   withDeploymentOption,
@@ -97,9 +97,7 @@ export function detectCommand(): Command {
             .withLeaseTime(lease)
             .onRun((report) => print(report, options.json, false))
             .onError((error) =>
-              process.stderr.write(
-                `${pc.red('firedrill: run failed:')} ${String((error as Error).message ?? error)}\n`,
-              ),
+              process.stderr.write(`${pc.red('firedrill: run failed:')} ${describeError(error)}\n`),
             ),
           interval,
         );
