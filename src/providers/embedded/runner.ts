@@ -75,6 +75,8 @@ export async function ensureSecurityPlugin(
         'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack',
         `-Dartifact=org.opensearch.plugin:opensearch-security:${runnerVersion(version)}:zip`,
         `-DoutputDirectory=${staging}`,
+        // Its bookkeeping would otherwise go to docker/embedded/target, inside this package.
+        `-DmarkersDirectory=${join(staging, '.markers')}`,
       ],
       `org.opensearch.plugin:opensearch-security:${runnerVersion(version)}`,
     );
