@@ -13,6 +13,7 @@ import {
   type DeploymentOptions,
   type TargetOptions,
 } from '../options.js';
+import { printable } from '../../printable.js';
 
 interface ReplayCommandOptions extends TargetOptions, DeploymentOptions {
   source: string;
@@ -76,7 +77,8 @@ export function replayCommand(): Command {
         const out = process.stdout;
         out.write(`marker ${result.marker}\n`);
         if (result.offsetMs) out.write(`shifted timestamps by ${formatOffset(result.offsetMs)}\n`);
-        for (const m of result.malformed) out.write(`  dead-lettered ${m.file}:${m.line}: ${m.reason}\n`);
+        for (const m of result.malformed)
+          out.write(`  dead-lettered ${printable(m.file)}:${m.line}: ${printable(m.reason)}\n`);
         out.write(`${countsLine(result)}\n`);
         const deployment =
           options.deployment === DEFAULT_DEPLOYMENT ? '' : ` --deployment ${options.deployment}`;
