@@ -7,7 +7,8 @@ export type ClusterPrivilege =
   | 'simulate_pipelines'
   | 'manage_pipelines'
   | 'manage_templates'
-  | 'bulk_and_scroll';
+  | 'bulk'
+  | 'multi_read';
 
 /** What a role may do on a set of indices. */
 export type IndexPrivilege =
@@ -31,7 +32,8 @@ const OPENSEARCH_CLUSTER: Record<ClusterPrivilege, string[]> = {
   simulate_pipelines: ['cluster:admin/ingest/pipeline/simulate'],
   manage_pipelines: ['cluster_manage_pipelines'],
   manage_templates: ['cluster_manage_index_templates'],
-  bulk_and_scroll: ['indices:data/write/bulk', 'indices:data/read/mget', 'indices:data/read/scroll*'],
+  bulk: ['indices:data/write/bulk'],
+  multi_read: ['indices:data/read/mget', 'indices:data/read/scroll*'],
 };
 
 const OPENSEARCH_INDEX: Record<IndexPrivilege, string[]> = {
@@ -51,7 +53,8 @@ const ELASTICSEARCH_CLUSTER: Record<ClusterPrivilege, string[]> = {
   simulate_pipelines: ['read_pipeline'],
   manage_pipelines: ['manage_pipeline'],
   manage_templates: ['manage_index_templates'],
-  bulk_and_scroll: [],
+  bulk: [],
+  multi_read: [],
 };
 
 const ELASTICSEARCH_INDEX: Record<IndexPrivilege, string[]> = {

@@ -35,8 +35,8 @@ export function firedrillRoles(deployment: string = DEFAULT_DEPLOYMENT): Record<
           why: 'install, update and remove the ingest pipelines and index/component templates',
         },
         {
-          privileges: ['bulk_and_scroll'],
-          why: 'cleanup deletes by marker; reading deployed state page by page',
+          privileges: ['bulk', 'multi_read'],
+          why: 'cleanup deletes a marker’s documents (delete-by-query writes in bulk); reading page by page',
         },
       ],
       indices: [
@@ -67,8 +67,8 @@ export function firedrillRoles(deployment: string = DEFAULT_DEPLOYMENT): Record<
           why: 'read the ingest clock (simulating a one-processor pipeline)',
         },
         {
-          privileges: ['bulk_and_scroll'],
-          why: 'write alerts and state in bulk; read state by id; page through events',
+          privileges: ['bulk', 'multi_read'],
+          why: 'write alerts and state in bulk; read state by id (mget); page through events (scroll)',
         },
       ],
       indices: [
@@ -100,7 +100,7 @@ export function firedrillRoles(deployment: string = DEFAULT_DEPLOYMENT): Record<
       cluster: [
         monitor,
         { privileges: ['read_pipelines'], why: 'check that the router pipeline is deployed before sending' },
-        { privileges: ['bulk_and_scroll'], why: 'send records in bulk' },
+        { privileges: ['bulk'], why: 'send records in bulk' },
       ],
       indices: [
         {
@@ -113,7 +113,7 @@ export function firedrillRoles(deployment: string = DEFAULT_DEPLOYMENT): Record<
     analyst: {
       name: roleName('analyst', deployment),
       description: `firedrill alerts and health for deployment ${deployment}: read-only`,
-      cluster: [monitor, { privileges: ['bulk_and_scroll'], why: 'page through alerts and events' }],
+      cluster: [monitor, { privileges: ['multi_read'], why: 'page through alerts and events (scroll)' }],
       indices: [
         {
           names: [alerts],
