@@ -43,7 +43,7 @@ export async function connectTarget(options: TargetOptions): Promise<Cluster> {
 }
 
 export async function targetOptions(options: TargetOptions): Promise<ConnectOptions> {
-  const explicit = options.target ?? process.env.FIREDRILL_TARGET;
+  const explicit = options.target || process.env.FIREDRILL_TARGET || undefined;
   const recorded = explicit ? undefined : await readRecordedCluster();
   return connectOptionsFromEnv(
     explicit ?? recorded?.url,

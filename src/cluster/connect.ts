@@ -23,18 +23,22 @@ export function connectOptionsFromEnv(
   overrides: Partial<ConnectOptions> = {},
   fallback: Partial<ConnectOptions> = {},
 ): ConnectOptions {
-  const url = target ?? env.FIREDRILL_TARGET;
+  // An empty variable (`FIREDRILL_CA_CERT=`) means unset, as in a shell.
+  const fromEnv = (name: string) => env[name] || undefined;
+  const url = target || fromEnv('FIREDRILL_TARGET');
   if (!url)
     throw new FiredrillError(
       'no target cluster: pass --target URL, set FIREDRILL_TARGET, or run `firedrill cluster up`',
     );
   const parsed = parseTarget(url);
-  const apiKey = overrides.apiKey ?? env.FIREDRILL_API_KEY;
-  const certFile = overrides.certFile ?? env.FIREDRILL_CLIENT_CERT;
+  const apiKey = overrides.apiKey ?? fromEnv('FIREDRILL_API_KEY');
+  const certFile = overrides.certFile ?? fromEnv('FIREDRILL_CLIENT_CERT');
   const basic =
-    [overrides, parsed, { username: env.FIREDRILL_USERNAME, password: env.FIREDRILL_PASSWORD }].find(
-      (source) => source.username,
-    ) ?? (apiKey || certFile ? {} : fallback);
+    [
+      overrides,
+      parsed,
+      { username: fromEnv('FIREDRILL_USERNAME'), password: fromEnv('FIREDRILL_PASSWORD') },
+    ].find((source) => source.username) ?? (apiKey || certFile ? {} : fallback);
   rememberSecret(basic.password, basic.username);
   rememberSecret(apiKey);
   return {
@@ -43,8 +47,8 @@ export function connectOptionsFromEnv(
     password: basic.password,
     apiKey,
     certFile,
-    keyFile: overrides.keyFile ?? env.FIREDRILL_CLIENT_KEY,
-    caFile: overrides.caFile ?? env.FIREDRILL_CA_CERT ?? fallback.caFile,
+    keyFile: overrides.keyFile ?? fromEnv('FIREDRILL_CLIENT_KEY'),
+    caFile: overrides.caFile ?? fromEnv('FIREDRILL_CA_CERT') ?? fallback.caFile,
     insecure: overrides.insecure ?? env.FIREDRILL_INSECURE === 'true',
     requestTimeoutMs: overrides.requestTimeoutMs,
   };

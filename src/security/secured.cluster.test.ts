@@ -241,10 +241,11 @@ describe('least-privilege roles over TLS', () => {
   it('a 403 in the middle of a deploy restores what the deploy had changed', async () => {
     // A deployer that may create its indices but not write rule documents: the last step fails.
     const role = firedrillRoles('sec-partial').deployer;
-    role.indices = role.indices.map((entry) => ({
-      ...entry,
-      privileges: entry.privileges.filter((p) => p !== 'write'),
-    }));
+    role.indices = role.indices.map((entry) =>
+      entry.names.includes(layout.historyIndex)
+        ? entry
+        : { ...entry, privileges: entry.privileges.filter((p) => p !== 'write') },
+    );
     await admin.putRole(role);
     await admin.putUser('partial', passwords.deployer, [role.name]);
     const result = await firedrill(undefined, ['deploy', '--deployment', 'sec-partial', '--yes'], {
