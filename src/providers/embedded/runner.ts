@@ -26,63 +26,54 @@ export function runnerDir(version: string, env: NodeJS.ProcessEnv = process.env)
 }
 
 /**
- * The runner's jars for an OpenSearch version, fetched once with Maven into the cache. Writes go to a
- * private directory renamed into place, so concurrent first starts cannot see a half-filled cache.
+ * The runner's jars for an OpenSearch version, fetched once with Maven into the cache.
  */
-export async function ensureRunnerJars(
-  version: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
-  const lib = join(runnerDir(version, env), 'lib');
-  if (await exists(join(lib, COMPLETE_MARKER))) return lib;
-  const staging = `${lib}.tmp-${randomUUID()}`;
-  await mkdir(staging, { recursive: true });
-  try {
-    await runMaven(version, [
+export function ensureRunnerJars(version: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return cachedOnce(join(runnerDir(version, env), 'lib'), (staging) =>
+    runMaven(version, [
       'dependency:copy-dependencies',
       `-DoutputDirectory=${staging}`,
       `-Drunner.version=${runnerVersion(version)}`,
-    ]);
-    await writeFile(join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
-    await rm(lib, { recursive: true, force: true });
-    await rename(staging, lib).catch(async (error: NodeJS.ErrnoException) => {
-      // Another process finished first; its copy is as good as ours.
-      if (!(await exists(join(lib, COMPLETE_MARKER)))) throw error;
-    });
-    return lib;
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+    ]),
+  );
 }
 
 /**
  * The OpenSearch security plugin matching a version (`org.opensearch.plugin:opensearch-security:X.Y.Z.0`,
  * a zip of jars and default config), unpacked once into the cache like the runner's jars.
  */
-export async function ensureSecurityPlugin(
-  version: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
-  const dir = join(runnerDir(version, env), 'security-plugin');
-  if (await exists(join(dir, COMPLETE_MARKER))) return dir;
-  const staging = `${dir}.tmp-${randomUUID()}`;
-  await mkdir(staging, { recursive: true });
-  try {
-    await runMaven(
+export function ensureSecurityPlugin(version: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const artifact = `org.opensearch.plugin:opensearch-security:${runnerVersion(version)}`;
+  return cachedOnce(join(runnerDir(version, env), 'security-plugin'), (staging) =>
+    runMaven(
       version,
       [
         // Pinned: older default plugin versions cannot unpack an artifact given on the command line.
         'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack',
-        `-Dartifact=org.opensearch.plugin:opensearch-security:${runnerVersion(version)}:zip`,
+        `-Dartifact=${artifact}:zip`,
         `-DoutputDirectory=${staging}`,
         // Its bookkeeping would otherwise go to docker/embedded/target, inside this package.
         `-DmarkersDirectory=${join(staging, '.markers')}`,
       ],
-      `org.opensearch.plugin:opensearch-security:${runnerVersion(version)}`,
-    );
+      artifact,
+    ),
+  );
+}
+
+/**
+ * `dir`, filled once by `fill`. Writes go to a private directory renamed into place, so concurrent first
+ * starts cannot see a half-filled cache.
+ */
+async function cachedOnce(dir: string, fill: (staging: string) => Promise<void>): Promise<string> {
+  if (await exists(join(dir, COMPLETE_MARKER))) return dir;
+  const staging = `${dir}.tmp-${randomUUID()}`;
+  await mkdir(staging, { recursive: true });
+  try {
+    await fill(staging);
     await writeFile(join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir).catch(async (error: NodeJS.ErrnoException) => {
+      // Another process finished first; its copy is as good as ours.
       if (!(await exists(join(dir, COMPLETE_MARKER)))) throw error;
     });
     return dir;
