@@ -31,9 +31,12 @@ async function firedrill(
   user: RoleKind | 'admin' | undefined,
   args: string[],
   env: Record<string, string> = {},
+  /** Stop it (SIGTERM) after this long, for commands that run until signalled. */
+  stopAfterMs?: number,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      ...(stopAfterMs ? { timeout: stopAfterMs, killSignal: 'SIGTERM' as const } : {}),
       env: {
         ...process.env,
         NO_COLOR: '1',
@@ -192,6 +195,16 @@ describe('least-privilege roles over TLS', () => {
 
     const status = await firedrill('engine', ['detect', '--status', '--deployment', DEPLOYMENT]);
     expect(status.code, status.stderr).toBe(0);
+
+    // The continuous engine also takes leases and registers itself in the engine-state index.
+    const continuous = await firedrill(
+      'engine',
+      ['detect', '--interval', '1s', '--deployment', DEPLOYMENT],
+      {},
+      12_000,
+    );
+    expect(continuous.stderr).toMatch(/detecting continuously/);
+    expect(continuous.stderr).not.toMatch(/run failed|error/);
     expectNoSecret(
       deployed.stdout,
       replayed.stdout,
