@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { connect, type Cluster } from '../src/cluster/index.js';
 import { describeError } from '../src/errors.js';
 import { ingestRecords, readRecords, type IngestSummary, type RawRecord } from '../src/ingest/index.js';
+import { FaultProxy } from '../src/ingest/fixtures/fault-proxy.js';
 import { installPipelines } from '../test/setup/install-pipelines.js';
 import { onBenchCluster } from './lib/target.js';
 import type { BenchRow } from './run.js';
@@ -51,6 +52,7 @@ async function measure(target: string): Promise<BenchRow[]> {
         goal: '≥ 0.7',
       },
       { name: 'dead letters in the run', value: run.summary.deadLettered, unit: 'events', goal: '0' },
+      ...(await measureRejections(target, samples, marker)),
     ];
   } finally {
     await cluster.deleteByQuery('logs-*', { term: { 'firedrill.marker': marker } });
@@ -77,7 +79,7 @@ async function cloudTrailSamples(): Promise<Record<string, unknown>[]> {
   return out;
 }
 
-function* events(samples: Record<string, unknown>[], prefix: string, count: number): Generator<RawRecord> {
+function* eventsOf(samples: Record<string, unknown>[], prefix: string, count: number): Generator<RawRecord> {
   for (let i = 0; i < count; i++) {
     const value = { ...samples[i % samples.length], eventID: `${prefix}-${i}` };
     yield { text: JSON.stringify(value), value, file: 'bench', line: i + 1 };
@@ -96,13 +98,20 @@ async function measureInterleaved(
   plainIndex: string,
   marker: string,
 ): Promise<{ summary: IngestSummary; pipelineSeconds: number; plainSeconds: number; plainDocs: number }> {
-  const summary: IngestSummary = { read: 0, indexed: 0, duplicates: 0, deadLettered: 0, failures: [] };
+  const summary: IngestSummary = {
+    read: 0,
+    indexed: 0,
+    duplicates: 0,
+    deadLettered: 0,
+    failures: [],
+    retries: 0,
+  };
   let pipelineSeconds = 0;
   let plainSeconds = 0;
   let plainDocs = 0;
   for (let batch = 0; batch * BATCH < count; batch++) {
     const batchPrefix = `${prefix}-${batch}-`;
-    const records = [...events(samples, batchPrefix, Math.min(BATCH, count - batch * BATCH))];
+    const records = [...eventsOf(samples, batchPrefix, Math.min(BATCH, count - batch * BATCH))];
     let start = performance.now();
     const result = await ingestRecords(cluster, records, { marker, batchSize: BATCH });
     pipelineSeconds += (performance.now() - start) / 1000;
@@ -122,6 +131,54 @@ async function measureInterleaved(
     plainDocs += results.length;
   }
   return { summary, pipelineSeconds, plainSeconds, plainDocs };
+}
+
+const REJECTION_ROUNDS = 4;
+const REJECTION_EVENTS = 5_000;
+
+/**
+ * Throughput when 10 % of bulk requests are answered 429 (and retried after back-off) against none, through
+ * the same loopback proxy, alternating round by round so both see the same background load.
+ */
+async function measureRejections(
+  target: string,
+  samples: Record<string, unknown>[],
+  marker: string,
+): Promise<BenchRow[]> {
+  const proxy = await FaultProxy.start(target);
+  const cluster = await connect({ target: proxy.url });
+  const seconds = { clean: 0, rejecting: 0 };
+  const events = { clean: 0, rejecting: 0 };
+  let rejected = 0;
+  try {
+    for (let round = 0; round < REJECTION_ROUNDS; round++) {
+      for (const mode of ['clean', 'rejecting'] as const) {
+        proxy.use(
+          mode === 'rejecting' ? { request: ({ n }) => (n % 10 === 9 ? { status: 429 } : undefined) } : {},
+        );
+        const records = [...eventsOf(samples, `${marker}-429-${round}-${mode}-`, REJECTION_EVENTS)];
+        const start = performance.now();
+        const summary = await ingestRecords(cluster, records, { marker });
+        seconds[mode] += (performance.now() - start) / 1000;
+        events[mode] += summary.indexed;
+        if (mode === 'rejecting') rejected += proxy.seen.faults;
+      }
+    }
+  } finally {
+    await cluster.close();
+    await proxy.close();
+  }
+  const clean = events.clean / seconds.clean;
+  const rejecting = events.rejecting / seconds.rejecting;
+  return [
+    { name: 'through the router, no bulk rejected', value: Math.round(clean), unit: 'events/s' },
+    {
+      name: `10 % of bulks answered 429 (${rejected} retried)`,
+      value: Math.round(rejecting),
+      unit: 'events/s',
+    },
+    { name: 'with 429s / without', value: round(rejecting / clean), unit: 'ratio', goal: '≥ 0.8' },
+  ];
 }
 
 function round(value: number): number {

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { connect } from '../src/cluster/index.js';
 import { describeError } from '../src/errors.js';
 import { startCluster } from '../src/providers/start.js';
-import { loadScenarios } from '../src/content/scenarios.js';
+import { loadScenarios } from '../src/validate/index.js';
 import { deployPack } from '../src/scenarios/deploy-pack.js';
 import { ScenarioHarness } from '../src/scenarios/harness.js';
 

@@ -34,6 +34,13 @@ export class ContentErrors extends FiredrillError {
   }
 }
 
+/** The content problems an error carries; anything else is a bug and is rethrown. */
+export function contentErrorsOf(error: unknown): ContentError[] {
+  if (error instanceof ContentErrors) return error.errors;
+  if (error instanceof ContentError) return [error];
+  throw error;
+}
+
 /** One line for the user; unknown errors keep their message but never their stack, nor any credential. */
 export function describeError(error: unknown): string {
   return redact(error instanceof Error ? error.message : String(error));

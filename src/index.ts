@@ -34,21 +34,26 @@ export {
   type Recogniser,
 } from './sources/index.js';
 export { compileEngineResources } from './compile/engine.js';
-export {
-  compilePipelines,
-  validatePipelines,
-  type PipelineCompileOptions,
-  type PipelineValidation,
-} from './compile/pipelines.js';
+export { compilePipelineContent, type PipelineCompileOptions } from './compile/pipelines.js';
 export {
   ingestRecords,
+  IngestStopped,
   readRecords,
   type IngestFailure,
   type IngestOptions,
+  type IngestPosition,
   type IngestSummary,
   type RawRecord,
+  type RetryPolicy,
 } from './ingest/index.js';
-export { compileAll, forDeployment, type CompileAllOptions } from './compile/index.js';
+export {
+  compileAll,
+  compileContent,
+  compilePipelines,
+  forDeployment,
+  type CompileAllOptions,
+  type CompileOptions,
+} from './compile/index.js';
 export {
   contentHash,
   deploy,
@@ -79,35 +84,49 @@ export {
 } from './compile/rules/index.js';
 export {
   defaultConfig,
-  loadConfig,
+  readConfig,
   type ChangeWindow,
   type FiredrillConfig,
   type Parameters,
   type TargetConfig,
 } from './content/config.js';
+export { readContent, type Content } from './content/index.js';
+export { readPipelineContent, type PipelineContent } from './content/pipelines.js';
 export {
-  loadExamples,
-  loadRules,
+  readDetections,
+  readExamples,
+  readRules,
+  type Detections,
   type ExampleCase,
+  type LoadedRule,
   type RuleExamples,
   type RuleFile,
 } from './content/rules.js';
-export { validateRules, type RuleValidation, type RuleValidationOptions } from './validate/rules.js';
+export { findScenarioFiles, readScenario, type Scenario, type TemplateLibrary } from './content/scenarios.js';
 export {
-  findScenarioFiles,
+  loadConfig,
+  loadContent,
+  loadDetections,
+  loadExamples,
+  loadPipelineContent,
   loadScenario,
   loadScenarios,
   loadTemplates,
-  type Scenario,
-  type TemplateLibrary,
-} from './content/scenarios.js';
+  validatePipelines,
+  validateRules,
+  type PipelineValidation,
+  type RuleValidation,
+  type RuleValidationOptions,
+} from './validate/index.js';
 export { generateRecords, type GeneratedRecord } from './scenarios/generate.js';
 export {
   cleanup,
   expandInputs,
   newMarker,
   replay,
+  ReplayStopped,
   type CleanupResult,
+  type ReplayCheckpoint,
   type ReplayInput,
   type ReplayOptions,
   type ReplayResult,

@@ -1,4 +1,7 @@
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +16,8 @@ import org.codelibs.opensearch.runner.OpenSearchRunner;
  * <p>Pins every node's HTTP and transport port and seeds discovery with only this cluster's own
  * transport ports, so two clusters on one machine never find each other and the runner never
  * drifts to another HTTP port. With --watch-stdin the JVM exits as soon as stdin closes, i.e. when
- * the Node process that started it dies, even by SIGKILL: no orphan JVMs.
+ * the Node process that started it dies, even by SIGKILL: no orphan JVMs. A line `stop-node N` on
+ * stdin closes node N meanwhile (tests of a node lost mid-work).
  *
  * <p>With --plugin CLASS (repeatable) the nodes also load that plugin from the classpath, e.g. the
  * security plugin, whose settings and files the caller writes into each node's config dir first.
@@ -96,8 +100,19 @@ public final class FiredrillLauncher {
     runner.build(configs);
 
     if (watchStdin) {
-      while (System.in.read() != -1) {
-        // Drain until the parent closes the pipe.
+      // Until the parent closes the pipe; `stop-node N` meanwhile closes node N (1-based) as if it died,
+      // so tests can lose a node of a running cluster.
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line; (line = in.readLine()) != null; ) {
+        if (line.startsWith("stop-node ")) {
+          int node = Integer.parseInt(line.substring("stop-node ".length()).trim());
+          try {
+            runner.getNode(node - 1).close();
+            System.out.println("firedrill: stopped node " + node);
+          } catch (IOException | RuntimeException e) {
+            System.err.println("firedrill: stopping node " + node + " failed: " + e);
+          }
+        }
       }
       System.exit(0);
     }

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import { connect, connectOptionsFromEnv, type Cluster, type ConnectOptions } from '../cluster/index.js';
+import { FiredrillError } from '../errors.js';
 import { checkDeploymentName, DEFAULT_DEPLOYMENT } from '../layout/index.js';
 import { readRecordedCluster, type RecordedCluster } from '../providers/state.js';
+import { parseDuration, parseTime } from '../time/index.js';
 
 export interface TargetOptions {
   target?: string;
@@ -32,6 +34,29 @@ export function withDeploymentOption(command: Command): Command {
       .default(DEFAULT_DEPLOYMENT)
       .argParser(checkDeploymentName),
   );
+}
+
+/** An option taking a duration (`90s`, `5m`, `1h30m`), parsed to milliseconds; `fallback` is its default. */
+export function durationOption(flags: string, description: string, fallback?: string): Option {
+  const option = parsedOption(flags, description, parseDuration);
+  return fallback === undefined ? option : option.default(parseDuration(fallback), fallback);
+}
+
+/** An option taking a time (`now`, ISO 8601, or a duration ago), parsed to epoch milliseconds. */
+export function timeOption(flags: string, description: string): Option {
+  return parsedOption(flags, description, (text) => parseTime(text));
+}
+
+/** A bad value stops the command while the arguments are parsed — before any cluster is contacted — with one line. */
+function parsedOption<T>(flags: string, description: string, parse: (text: string) => T): Option {
+  const option = new Option(flags, description);
+  return option.argParser((text: string) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new FiredrillError(`${option.long}: ${(error as Error).message}`, { exitCode: 2 });
+    }
+  });
 }
 
 /**

@@ -20,6 +20,8 @@ export interface SearchHit<T> {
   _source: T;
   sort?: unknown[];
   fields?: Record<string, unknown[]>;
+  /** The names (`_name`) of the query clauses this hit matched. */
+  matched_queries?: string[];
 }
 
 export interface SearchResponse<T, A = Record<string, unknown>> {
@@ -47,6 +49,14 @@ export interface BulkItemResult {
   _index?: string;
   _id?: string;
   error?: { type: string; reason: string };
+}
+
+/** A bulk request's answer: the whole request's status, and per-item results when the cluster took it. */
+export interface BulkAnswer {
+  status: number;
+  items?: BulkItemResult[];
+  /** Why the whole request was refused (`type: reason`). */
+  reason?: string;
 }
 
 export interface WriteOptions {
@@ -474,6 +484,51 @@ export class Cluster {
     return res.body.items.map((item) => Object.values(item)[0] as BulkItemResult);
   }
 
+  /**
+   * Sends already serialized bulk lines (action and document, one JSON object a line) and returns the
+   * answer whatever its status, so the caller can tell a refused request (413, 429, 5xx) from item
+   * failures. A request that gets no answer throws NoAnswer.
+   */
+  async sendBulk(
+    lines: string[],
+    options: { pipeline?: string; timeoutMs?: number } = {},
+  ): Promise<BulkAnswer> {
+    const res = await this.request<{ items?: Record<string, BulkItemResult>[] }>({
+      method: 'POST',
+      path: '/_bulk',
+      ndjson: lines,
+      query: { pipeline: options.pipeline },
+      timeoutMs: options.timeoutMs,
+    });
+    if (res.status >= 200 && res.status < 300 && Array.isArray(res.body?.items))
+      return { status: res.status, items: res.body.items.map((item) => Object.values(item)[0]!) };
+    return { status: res.status, reason: reasonOf(res.body) ?? JSON.stringify(res.body ?? null) };
+  }
+
+  /**
+   * The largest request body the node accepts (`http.max_content_length`, in bytes), or undefined
+   * when the cluster does not say (no permission to read settings).
+   */
+  async maxContentLength(): Promise<number | undefined> {
+    const res = await this.request<Record<string, Record<string, unknown>>>({
+      method: 'GET',
+      path: '/_cluster/settings',
+      query: { include_defaults: true, filter_path: '**.max_content_length' },
+    }).catch((error: unknown) => {
+      // A user who may write but not read cluster settings (403) gets the engines' default.
+      if (error instanceof FiredrillError && /\(403\)/.test(error.message)) return undefined;
+      throw error;
+    });
+    if (res?.status !== 200) return undefined;
+    // Persistent and transient settings override the defaults.
+    for (const scope of ['transient', 'persistent', 'defaults']) {
+      const value = findKey(res.body?.[scope], 'max_content_length');
+      const bytes = typeof value === 'string' ? parseByteSize(value) : undefined;
+      if (bytes !== undefined) return bytes;
+    }
+    return undefined;
+  }
+
   async search<T = Record<string, unknown>, A = Record<string, unknown>>(
     index: string | string[],
     body: unknown,
@@ -491,8 +546,8 @@ export class Cluster {
 
   /**
    * Every hit of a search, page by page, from one consistent snapshot (a scroll: the same API on both
-   * distributions, and no tiebreaker field needed for equal sort values). The scroll is cleared when the
-   * iteration ends, early or not.
+   * distributions). Sort by `_doc` and order the hits yourself: OpenSearch 2.19 loses hits of a scroll
+   * sorted on a field when thousands share a value. The scroll is cleared when the iteration ends.
    */
   async *scroll<T = Record<string, unknown>>(
     index: string | string[],
@@ -573,6 +628,26 @@ export class Cluster {
     });
     return res.body.deleted;
   }
+}
+
+/** The first value under `key` anywhere in a nested settings object (flat or nested keys alike). */
+function findKey(node: unknown, key: string): unknown {
+  if (!node || typeof node !== 'object') return undefined;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === key || k.endsWith(`.${key}`)) return v;
+    const found = findKey(v, key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4 };
+
+/** `100mb`, `512kb`, `1gb`, `2048b` → bytes (the engines' byte-size settings); undefined if unreadable. */
+export function parseByteSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  return Math.floor(Number(m[1]) * BYTE_UNITS[(m[2] ?? 'b').toLowerCase()]!);
 }
 
 function okBody<T>(res: RawResponse<T>, what: string): T {

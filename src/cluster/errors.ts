@@ -4,6 +4,22 @@ const TLS_PATTERN =
   /certificate|self[- ]signed|SSL|TLS|CERT_|UNABLE_TO_VERIFY|unable to verify|wrong version number|EPROTO/i;
 
 /**
+ * A request that got no answer: the connection was refused or reset, or the answer did not come in time.
+ * Sending it again may succeed; unless the connection was refused, the cluster may have carried it out.
+ */
+export class NoAnswer extends FiredrillError {
+  constructor(
+    message: string,
+    /** Whether the cluster may have carried the request out (reset, timeout) or surely did not (refused). */
+    readonly outcomeUnknown: boolean,
+    cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'NoAnswer';
+  }
+}
+
+/**
  * Maps a client error to one line a user can act on, naming the target (and, when known, the request:
  * a refusal then names the index or API as well as the privilege).
  */
@@ -25,16 +41,18 @@ export function clusterError(error: unknown, url: string, request?: string): Fir
       },
     );
   if (/ECONNREFUSED/.test(message))
-    return new FiredrillError(
+    return new NoAnswer(
       `cannot reach cluster at ${url}: connection refused (start one with 'firedrill cluster up' or pass --target)`,
-      { cause: error },
+      false,
+      error,
     );
   if (/ENOTFOUND|EAI_AGAIN/.test(message))
     return new FiredrillError(`cannot reach cluster at ${url}: host not found`, { cause: error });
-  if (/ECONNRESET|socket hang up/.test(message) && url.startsWith('http:'))
-    return new FiredrillError(
+  if (/ECONNRESET|socket hang up|EPIPE/.test(message) && url.startsWith('http:'))
+    return new NoAnswer(
       `cannot reach cluster at ${url}: connection reset (does the cluster expect https?)`,
-      { cause: error },
+      true,
+      error,
     );
   if (TLS_PATTERN.test(message))
     return new FiredrillError(
@@ -42,9 +60,9 @@ export function clusterError(error: unknown, url: string, request?: string): Fir
       { cause: error },
     );
   if (/timeout|timed out/i.test(message) || e?.name === 'TimeoutError')
-    return new FiredrillError(`cluster at ${url} did not answer in time: ${firstLine(message)}`, {
-      cause: error,
-    });
+    return new NoAnswer(`cluster at ${url} did not answer in time: ${firstLine(message)}`, true, error);
+  if (/ECONNRESET|socket hang up|EPIPE/.test(message))
+    return new NoAnswer(`cluster at ${url}: connection reset`, true, error);
   if (status)
     return new FiredrillError(`cluster at ${url} answered ${status}: ${reasonOf(e.meta?.body) ?? message}`, {
       cause: error,

@@ -1,6 +1,7 @@
-export { Cluster } from './cluster.js';
+export { Cluster, parseByteSize } from './cluster.js';
 export type {
   BulkAction,
+  BulkAnswer,
   BulkItemResult,
   RequestStats,
   SearchHit,
@@ -9,7 +10,7 @@ export type {
   WriteOptions,
 } from './cluster.js';
 export { connect, connectOptionsFromEnv, detectDistribution, parseTarget } from './connect.js';
-export { clusterError, reasonOf } from './errors.js';
+export { clusterError, NoAnswer, reasonOf } from './errors.js';
 export { forgetSecrets, redact, rememberSecret } from './redact.js';
 export { roleRequests, type ClusterPrivilege, type IndexPrivilege, type PortableRole } from './roles.js';
 export type {

@@ -47,10 +47,18 @@ interface ClientRequest {
   bulkBody?: Record<string, unknown>[];
 }
 
+interface CallOptions {
+  ignore: number[];
+  requestTimeout?: number;
+}
+
 /** Both official clients take the same request shape; only their call options differ. */
 async function send<T>(
   p: RequestParams,
-  call: (params: ClientRequest, ignore: number[]) => Promise<{ statusCode?: number | null; body: unknown }>,
+  call: (
+    params: ClientRequest,
+    options: CallOptions,
+  ) => Promise<{ statusCode?: number | null; body: unknown }>,
 ): Promise<RawResponse<T>> {
   const res = await call(
     {
@@ -59,7 +67,7 @@ async function send<T>(
       querystring: toQuery(p.query),
       ...(p.ndjson ? { bulkBody: p.ndjson as Record<string, unknown>[] } : { body: p.body as never }),
     },
-    EVERY_ERROR_STATUS,
+    { ignore: EVERY_ERROR_STATUS, ...(p.timeoutMs ? { requestTimeout: p.timeoutMs } : {}) },
   );
   return { status: res.statusCode ?? 0, body: res.body as T };
 }
@@ -75,7 +83,7 @@ function openSearchTransport(options: ConnectOptions): Transport {
   });
   return {
     distribution: 'opensearch',
-    request: (p) => send(p, (params, ignore) => client.transport.request(params, { ignore })),
+    request: (p) => send(p, (params, options) => client.transport.request(params, options)),
     close: () => client.close(),
   };
 }
@@ -94,7 +102,8 @@ function elasticsearchTransport(options: ConnectOptions): Transport {
   });
   return {
     distribution: 'elasticsearch',
-    request: (p) => send(p, (params, ignore) => client.transport.request(params, { ignore, meta: true })),
+    request: (p) =>
+      send(p, (params, options) => client.transport.request(params, { ...options, meta: true })),
     close: () => client.close(),
   };
 }

@@ -19,8 +19,10 @@ export interface RequestParams {
   query?: Record<string, string | number | boolean | undefined>;
   /** A JSON body. */
   body?: unknown;
-  /** An NDJSON body (bulk, msearch): one object a line. */
+  /** An NDJSON body (bulk, msearch): one object a line; a string is taken as already serialized lines. */
   ndjson?: unknown[];
+  /** Overrides the connection's request timeout for this request (ms). */
+  timeoutMs?: number;
 }
 
 export interface RawResponse<T = unknown> {

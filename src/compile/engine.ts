@@ -1,3 +1,5 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../content/yaml.js';
 import { layoutOf } from '../layout/index.js';
 import type { CompiledRule, Resource } from './types.js';
@@ -6,52 +8,32 @@ import alertsDefinition from './engine-indices/alerts.json' with { type: 'json' 
 import rulesDefinition from './engine-indices/rules.json' with { type: 'json' };
 import stateDefinition from './engine-indices/state.json' with { type: 'json' };
 
-interface Mappings {
-  properties?: Record<string, unknown>;
-  [key: string]: unknown;
-}
+const Json = () => Type.Record(Type.String(), Type.Unknown());
 
-interface IndexBody {
-  settings: Record<string, unknown>;
-  mappings: Mappings;
-}
+const MappingsSchema = Type.Object({ properties: Json(), _meta: Type.Optional(Json()) });
+type Mappings = Static<typeof MappingsSchema>;
 
-interface IndexTemplateBody {
-  index_patterns: string[];
-  template: IndexBody;
-  [key: string]: unknown;
-}
+const IndexBodySchema = Type.Object(
+  { settings: Json(), mappings: MappingsSchema },
+  { additionalProperties: false },
+);
+type IndexBody = Static<typeof IndexBodySchema>;
 
-const mappingsSchema = {
-  type: 'object',
-  required: ['properties'],
-  properties: { properties: { type: 'object' }, _meta: { type: 'object' } },
-};
-const validateIndexBody = compileSchema<IndexBody>({
-  type: 'object',
-  required: ['settings', 'mappings'],
-  properties: { settings: { type: 'object' }, mappings: mappingsSchema },
-  additionalProperties: false,
-});
-const validateIndexTemplate = compileSchema<IndexTemplateBody>({
-  type: 'object',
-  required: ['index_patterns', 'template'],
-  properties: {
-    index_patterns: { type: 'array', items: { type: 'string' }, minItems: 1 },
-    priority: { type: 'integer' },
-    _meta: { type: 'object' },
-    template: {
-      type: 'object',
-      required: ['settings', 'mappings'],
-      properties: { settings: { type: 'object' }, mappings: mappingsSchema },
-      additionalProperties: false,
-    },
+const IndexTemplateSchema = Type.Object(
+  {
+    index_patterns: Type.Array(Type.String(), { minItems: 1 }),
+    priority: Type.Optional(Type.Integer()),
+    _meta: Type.Optional(Json()),
+    template: IndexBodySchema,
   },
-  additionalProperties: false,
-});
+  { additionalProperties: false },
+);
+
+const validateIndexBody = compileSchema(IndexBodySchema);
+const validateIndexTemplate = compileSchema(IndexTemplateSchema);
 
 /** A package-internal definition that does not fit its schema is a firedrill bug: fail loudly. */
-function checked<T>(name: string, value: unknown, validate: ReturnType<typeof compileSchema<T>>): T {
+function checked<T>(name: string, value: unknown, validate: ValidateFunction<T>): T {
   if (!validate(value))
     throw new Error(`engine index definition ${name} is invalid: ${JSON.stringify(validate.errors)}`);
   return value;

@@ -1,15 +1,15 @@
-import { join } from 'node:path';
-import { loadConfig, type FiredrillConfig } from '../content/config.js';
-import { compileEngineResources, ruleDocument } from './engine.js';
-import { compilePipelines } from './pipelines.js';
-import { compileRules, withHash } from './rules/index.js';
+import { readConfig, type FiredrillConfig } from '../content/config.js';
+import { readContent, type Content } from '../content/index.js';
+import { readPipelineContent } from '../content/pipelines.js';
+import { ContentErrors } from '../errors.js';
 import { layoutOf } from '../layout/index.js';
+import { compileEngineResources, ruleDocument } from './engine.js';
+import { compilePipelineContent, type PipelineCompileOptions } from './pipelines.js';
+import { compileRules, withHash } from './rules/index.js';
 import { RESOURCE_KIND_ORDER, type CompiledRule, type Resource } from './types.js';
 
-export interface CompileAllOptions {
-  /** The directory holding `pipelines/` and `detections/` (default: the working directory). */
-  contentDir?: string;
-  config?: FiredrillConfig;
+export interface CompileOptions {
+  config: FiredrillConfig;
   /**
    * The deployment the resources are for (default `default`): any other prefixes every name the content
    * owns — resource ids, index names and patterns, pipeline references — so copies share one cluster.
@@ -17,17 +17,41 @@ export interface CompileAllOptions {
   deployment?: string;
 }
 
-/** Everything a deploy puts into a cluster — pipelines, templates, engine indices, rules — in apply order. */
-export function compileAll(options: CompileAllOptions = {}): Resource[] {
-  const dir = options.contentDir ?? '.';
-  const config = options.config ?? loadConfig();
-  const pipelines = compilePipelines(join(dir, 'pipelines'), { keepOriginal: config.keepEventOriginal });
-  const rules = compileRules(join(dir, 'detections'), config);
+export interface CompileAllOptions extends Partial<CompileOptions> {
+  /** The directory holding `pipelines/` and `detections/` (default: the working directory). */
+  contentDir?: string;
+}
+
+/**
+ * Everything a deploy puts into a cluster — pipelines, templates, engine indices, rules — in apply order.
+ * Pure: it compiles the content it is given (src/validate's `loadContent` reads and checks it).
+ */
+export function compileContent(content: Content, { config, deployment }: CompileOptions): Resource[] {
+  const pipelines = compilePipelineContent(content.pipelines, { keepOriginal: config.keepEventOriginal });
+  const rules = compileRules(content.detections, config);
   const engine = compileEngineResources(rules, pipelines);
   const all = [...pipelines, ...engine].sort(
     (a, b) => RESOURCE_KIND_ORDER.indexOf(a.kind) - RESOURCE_KIND_ORDER.indexOf(b.kind),
   );
-  return forDeployment(all, options.deployment);
+  return forDeployment(all, deployment);
+}
+
+/**
+ * `compileContent` of the content under `contentDir`, read as its schemas accept it; the config defaults to
+ * `firedrill.config.yaml` when present. Cross-file checks are `firedrill validate`'s (src/validate/).
+ */
+export function compileAll(options: CompileAllOptions = {}): Resource[] {
+  return compileContent(readContent(options.contentDir), {
+    config: options.config ?? readConfig().config,
+    deployment: options.deployment,
+  });
+}
+
+/** The pipelines and templates of a pipelines folder, compiled (for tests and tools that need only them). */
+export function compilePipelines(dir = 'pipelines', options: PipelineCompileOptions = {}): Resource[] {
+  const { content, errors } = readPipelineContent(dir);
+  if (errors.length) throw new ContentErrors(errors);
+  return compilePipelineContent(content, options);
 }
 
 /** Compiled resources renamed for a deployment (src/layout/): ids, bodies and the indices rules go to. */

@@ -75,12 +75,13 @@ describe.each(SOURCE_IDS)('%s golden files', (source) => {
     });
     expect(sortDocs(actual)).toEqual(sortDocs(expected));
 
+    // Dead letters too carry an id derived from the record: a second delivery writes no second one.
     const second = await ingestRecords(cluster, records, { marker, refresh: true });
     expect(second).toMatchObject({
       read: records.length,
       indexed: 0,
-      duplicates: events.length,
-      deadLettered: deadLetters,
+      duplicates: records.length,
+      deadLettered: 0,
     });
     expect(second.read).toBe(second.indexed + second.duplicates + second.deadLettered);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compilePipelines } from './pipelines.js';
+import { compilePipelines } from './index.js';
 import { SOURCE_IDS } from '../sources/index.js';
 import { goldenCases, readExpected } from './fixtures/golden.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compilePipelines } from './pipelines.js';
+import { compilePipelines } from './index.js';
 
 type Processors = Record<string, Record<string, unknown>>[];
 

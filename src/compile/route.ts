@@ -2,6 +2,9 @@ import type { ProcessorEntry } from '../content/pipelines.js';
 import { layoutOf } from '../layout/index.js';
 import { painlessCondition, SOURCES } from '../sources/index.js';
 
+/** Processors the compiler expands into real ones (src/compile/route.ts); never sent to a cluster as such. */
+export const COMPILER_PROCESSORS: ReadonlySet<string> = new Set(['route_by_source']);
+
 /**
  * What a `route_by_source` processor in the router pipeline compiles to, from the log-source registry:
  * one `set` per source that recognises its records (unless `firedrill.source` came with the record), a

@@ -2,6 +2,11 @@
  * The compiled form of all content: what the deployer puts into a cluster and the engine runs.
  * content (YAML/JSON files) → compile → Resource[] → deploy.
  */
+import type { ThreatMapping } from '../content/attack.js';
+import type { Severity } from '../content/rules.js';
+
+// Content produces these; compiled rules carry them.
+export type { Severity, ThreatMapping };
 
 /** Kinds of cluster resource firedrill manages, in the order they must exist. */
 export type ResourceKind = 'component_template' | 'index_template' | 'pipeline' | 'index' | 'rule';
@@ -25,17 +30,6 @@ export interface Resource {
   index?: string;
   /** The content file it came from, for messages. */
   sourceFile?: string;
-}
-
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
-
-/** ATT&CK mapping as the alert carries it (ECS `threat.*`). */
-export interface ThreatMapping {
-  tactic: { id: string; name: string };
-  technique: { id: string; name: string };
-  subtechnique?: { id: string; name: string };
-  /** ATT&CK analytic id, e.g. AN1608. */
-  analytic?: string;
 }
 
 /** A query in the cluster's own DSL; identical on both distributions. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadAttackTable } from './attack.js';
+import { readAttackTable } from './attack.js';
 
 describe('the bundled ATT&CK table', () => {
-  const attack = loadAttackTable('detections');
+  const attack = readAttackTable('detections');
 
   it('resolves ids to the names alerts carry', () => {
     expect(

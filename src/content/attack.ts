@@ -1,68 +1,78 @@
 import { join } from 'node:path';
-import type { ThreatMapping } from '../compile/types.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { documentOptions, Pattern } from './schema.js';
 import { compileSchema, loadValidated } from './yaml.js';
 
+const TACTIC_ID = '^TA[0-9]{4}$';
+const TECHNIQUE_ID = '^T[0-9]{4}$';
+const SUBTECHNIQUE_ID = '^T[0-9]{4}\\.[0-9]{3}$';
+const TECHNIQUE_OR_SUB_ID = '^T[0-9]{4}(\\.[0-9]{3})?$';
+const ANALYTIC_ID = '^AN[0-9]{4}$';
+
+const tacticId = () => Pattern(TACTIC_ID, 'is not a tactic id like TA0003');
+const techniqueOrSubId = () => Pattern(TECHNIQUE_OR_SUB_ID, 'is not a technique id like T1136 or T1136.003');
+
 /** A rule's ATT&CK reference, by id only; names come from the bundled table. */
-export interface ThreatRef {
-  tactic: string;
-  technique: string;
-  subtechnique?: string;
+export const ThreatRefSchema = Type.Object(
+  {
+    tactic: tacticId(),
+    technique: Pattern(TECHNIQUE_ID, 'is not a technique id like T1136'),
+    subtechnique: Type.Optional(Pattern(SUBTECHNIQUE_ID, 'is not a sub-technique id like T1136.003')),
+    analytic: Type.Optional(Pattern(ANALYTIC_ID, 'is not an analytic id like AN1608')),
+  },
+  { additionalProperties: false },
+);
+export type ThreatRef = Static<typeof ThreatRefSchema>;
+
+/** ATT&CK mapping as the alert carries it (ECS `threat.*`). */
+export interface ThreatMapping {
+  tactic: { id: string; name: string };
+  technique: { id: string; name: string };
+  subtechnique?: { id: string; name: string };
+  /** ATT&CK analytic id, e.g. AN1608. */
   analytic?: string;
 }
 
-interface TechniqueEntry {
-  name: string;
-  tactics?: string[];
-}
+const Name = () => Type.String({ minLength: 1 });
 
-interface AttackFile {
-  tactics: Record<string, string>;
-  techniques: Record<string, TechniqueEntry>;
-  analytics: Record<string, { name: string; techniques: string[] }>;
-}
-
-const TACTIC_ID = '^TA[0-9]{4}$';
-const TECHNIQUE_ID = '^T[0-9]{4}(\\.[0-9]{3})?$';
-const ANALYTIC_ID = '^AN[0-9]{4}$';
-
-const validateAttackFile = compileSchema<AttackFile>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['tactics', 'techniques', 'analytics'],
-  properties: {
-    tactics: {
-      type: 'object',
-      propertyNames: { pattern: TACTIC_ID },
-      additionalProperties: { type: 'string', minLength: 1 },
-    },
-    techniques: {
-      type: 'object',
-      propertyNames: { pattern: TECHNIQUE_ID },
-      additionalProperties: {
-        type: 'object',
+export const AttackTableSchema = Type.Object(
+  {
+    tactics: Type.Record(Type.String({ pattern: TACTIC_ID }), Name(), {
+      additionalProperties: false,
+      description: 'Tactic id → name.',
+    }),
+    techniques: Type.Record(
+      Type.String({ pattern: TECHNIQUE_OR_SUB_ID }),
+      Type.Object(
+        { name: Name(), tactics: Type.Optional(Type.Array(tacticId())) },
+        { additionalProperties: false },
+      ),
+      {
         additionalProperties: false,
-        required: ['name'],
-        properties: {
-          name: { type: 'string', minLength: 1 },
-          tactics: { type: 'array', items: { type: 'string', pattern: TACTIC_ID } },
-        },
+        description: '(Sub-)technique id → name and the tactics it belongs to.',
       },
-    },
-    analytics: {
-      type: 'object',
-      propertyNames: { pattern: ANALYTIC_ID },
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'techniques'],
-        properties: {
-          name: { type: 'string', minLength: 1 },
-          techniques: { type: 'array', items: { type: 'string', pattern: TECHNIQUE_ID } },
-        },
-      },
-    },
+    ),
+    analytics: Type.Record(
+      Type.String({ pattern: ANALYTIC_ID }),
+      Type.Object(
+        { name: Name(), techniques: Type.Array(techniqueOrSubId()) },
+        { additionalProperties: false },
+      ),
+      { additionalProperties: false, description: 'Analytic id → name and techniques.' },
+    ),
   },
-});
+  {
+    ...documentOptions(
+      'attack',
+      'firedrill ATT&CK table',
+      'The ATT&CK slice rules may name: detections/attack/techniques.yaml (docs/rules.md).',
+    ),
+    additionalProperties: false,
+  },
+);
+type AttackFile = Static<typeof AttackTableSchema>;
+
+const validateAttackFile = compileSchema(AttackTableSchema);
 
 /** The bundled ATT&CK slice: resolves rule references to named mappings, or says what is wrong. */
 export class AttackTable {
@@ -100,7 +110,7 @@ export class AttackTable {
 
 const ATTACK_TABLE_HINT = 'detections/attack/techniques.yaml';
 
-/** Loads `<dir>/attack/techniques.yaml`, schema-checked. */
-export function loadAttackTable(dir = 'detections'): AttackTable {
+/** Reads `<dir>/attack/techniques.yaml`, schema-checked. */
+export function readAttackTable(dir = 'detections'): AttackTable {
   return new AttackTable(loadValidated(join(dir, 'attack', 'techniques.yaml'), validateAttackFile).value);
 }

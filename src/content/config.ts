@@ -1,32 +1,90 @@
 import { existsSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
 import { ContentError } from '../errors.js';
-import { compileSchema, loadValidated } from './yaml.js';
+import { documentOptions, Pattern, StringEnum } from './schema.js';
+import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+const StringList = (description?: string) =>
+  Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description });
+
+const ChangeWindowSchema = Type.Object(
+  {
+    days: Type.Array(StringEnum(WEEKDAYS), { minItems: 1, uniqueItems: true, description: 'UTC weekdays.' }),
+    hours: Type.Object(
+      {
+        start: Type.Integer({ minimum: 0, maximum: 23, description: 'UTC hour, inclusive.' }),
+        end: Type.Integer({
+          minimum: 1,
+          maximum: 24,
+          description: 'UTC hour, exclusive; below start is overnight.',
+        }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, description: 'Normal change hours in UTC.' },
+);
 /** Normal change hours in UTC; `end` is exclusive and may be smaller than `start` (overnight). */
-export interface ChangeWindow {
-  days: Weekday[];
-  hours: { start: number; end: number };
-}
+export type ChangeWindow = Static<typeof ChangeWindowSchema>;
 
-/** Deployment parameters that rules reference by name (`in_param`, `in_window`). */
-export interface Parameters {
-  /** Identities allowed to create accounts (ARNs, role / session-issuer names, emails, UPNs, app ids). */
-  approved_provisioners: string[];
-  change_window: ChangeWindow;
-  /** Further list parameters a site adds for its own rules. */
-  [name: string]: string[] | ChangeWindow;
-}
+const TargetSchema = Type.Object(
+  {
+    url: Pattern('^https?://', 'is not an http:// or https:// URL'),
+    insecure: Type.Optional(Type.Boolean({ description: 'Skip TLS certificate verification.' })),
+    ca: Type.Optional(
+      Type.String({ minLength: 1, description: 'A PEM CA bundle, relative to the working directory.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TargetConfig = Static<typeof TargetSchema>;
 
-export interface TargetConfig {
-  url: string;
-  insecure?: boolean;
-  /** A PEM CA bundle, relative to the working directory. */
-  ca?: string;
-}
+const ParametersSchema = Type.Object(
+  {
+    approved_provisioners: Type.Optional(
+      StringList(
+        'Identities allowed to create accounts: ARNs, role or session-issuer names, emails, UPNs, app ids.',
+      ),
+    ),
+    change_window: Type.Optional(ChangeWindowSchema),
+  },
+  {
+    propertyNames: { pattern: '^[a-z][a-z0-9_]*$' },
+    additionalProperties: StringList('A list parameter for in_param in your own rules.'),
+    description: 'Deployment parameters that rules reference by name (in_param, in_window).',
+  },
+);
 
+export const ConfigSchema = Type.Object(
+  {
+    targets: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }), TargetSchema, {
+        additionalProperties: false,
+        description: 'Clusters by name, for firedrill deploy --env NAME.',
+      }),
+    ),
+    keep_event_original: Type.Optional(
+      Type.Boolean({ description: 'Keep the raw record in event.original (roughly doubles storage).' }),
+    ),
+    parameters: Type.Optional(ParametersSchema),
+  },
+  {
+    ...documentOptions(
+      'config',
+      'firedrill deployment config',
+      'Targets, pipeline options and the parameters rules are tuned with: firedrill.config.yaml (docs/config.md).',
+    ),
+    additionalProperties: false,
+  },
+);
+
+/** Deployment parameters with the defaults filled in: the named ones, and any further list parameters. */
+export type Parameters = Required<Static<typeof ParametersSchema>> & Record<string, string[] | ChangeWindow>;
+
+/** The deployment config as the rest of firedrill uses it. */
 export interface FiredrillConfig {
   /** The file it came from, if any. */
   file?: string;
@@ -50,83 +108,23 @@ export function defaultConfig(): FiredrillConfig {
   };
 }
 
-interface ConfigFile {
-  targets?: Record<string, TargetConfig>;
-  keep_event_original?: boolean;
-  parameters?: Partial<Parameters>;
-}
-
-const stringList = { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true };
-
-const validateConfigFile = compileSchema<ConfigFile>({
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    targets: {
-      type: 'object',
-      propertyNames: { pattern: '^[A-Za-z0-9_.-]+$' },
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['url'],
-        properties: {
-          url: { type: 'string', pattern: '^https?://' },
-          insecure: { type: 'boolean' },
-          ca: { type: 'string', minLength: 1 },
-        },
-      },
-    },
-    keep_event_original: { type: 'boolean' },
-    parameters: {
-      type: 'object',
-      propertyNames: { pattern: '^[a-z][a-z0-9_]*$' },
-      properties: {
-        approved_provisioners: stringList,
-        change_window: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['days', 'hours'],
-          properties: {
-            days: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...WEEKDAYS] } },
-            hours: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['start', 'end'],
-              properties: {
-                start: { type: 'integer', minimum: 0, maximum: 23 },
-                end: { type: 'integer', minimum: 1, maximum: 24 },
-              },
-            },
-          },
-        },
-      },
-      additionalProperties: stringList,
-    },
-  },
-});
+const validateConfigFile = compileSchema(ConfigSchema);
 
 /**
- * Loads the deployment config. Without a file name it reads `firedrill.config.yaml` when present,
- * else returns the defaults; a named file must exist.
+ * Reads the deployment config, schema-checked, with the defaults filled in. Without a file name it reads
+ * `firedrill.config.yaml` when present, else returns the defaults; a named file must exist.
  */
-export function loadConfig(file?: string): FiredrillConfig {
+export function readConfig(file?: string): { config: FiredrillConfig; source?: SourceFile } {
   const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-  if (!path) return defaultConfig();
+  if (!path) return { config: defaultConfig() };
   if (!existsSync(path)) throw new ContentError(path, 'config file not found');
   const { value, source } = loadValidated(path, validateConfigFile);
-  const window = value.parameters?.change_window;
-  if (window && window.hours.start === window.hours.end)
-    throw new ContentError(
-      path,
-      'start and end are the same hour (an empty window); use start 0, end 24 for all day',
-      source.lineOf(['parameters', 'change_window', 'hours']),
-      'parameters.change_window.hours',
-    );
   const defaults = defaultConfig();
-  return {
+  const config = {
     file: path,
     targets: value.targets ?? {},
     keepEventOriginal: value.keep_event_original ?? defaults.keepEventOriginal,
     parameters: { ...defaults.parameters, ...value.parameters } as Parameters,
   };
+  return { config, source };
 }

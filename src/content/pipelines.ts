@@ -1,187 +1,179 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ContentError, ContentErrors } from '../errors.js';
-import { compileSchema, parseSource, schemaErrors, type SourceFile } from './yaml.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { ContentError } from '../errors.js';
+import { documentOptions, Pattern, StringEnum, type Filled } from './schema.js';
+import { compileSchema, loadValidated, readEach, type Loaded } from './yaml.js';
 
 /** Compile-time switches a processor can be tied to with `unless_option`. */
 export const PIPELINE_OPTIONS = ['keep_original'] as const;
 export type PipelineOption = (typeof PIPELINE_OPTIONS)[number];
 
-/** Ingest processors both OpenSearch 2.x and Elasticsearch 8.x ship; used when no target is given. */
-export const PORTABLE_PROCESSORS: ReadonlySet<string> = new Set([
-  'append',
-  'bytes',
-  'community_id',
-  'convert',
-  'csv',
-  'date',
-  'date_index_name',
-  'dissect',
-  'dot_expander',
-  'drop',
-  'fail',
-  'fingerprint',
-  'foreach',
-  'grok',
-  'gsub',
-  'html_strip',
-  'join',
-  'json',
-  'kv',
-  'lowercase',
-  'pipeline',
-  'remove',
-  'rename',
-  'script',
-  'set',
-  'sort',
-  'split',
-  'trim',
-  'uppercase',
-  'urldecode',
-  'user_agent',
-]);
+// The processor is defined once, under `definitions`, and referenced by JSON pointer (editors resolve those).
+const Processor = () => Type.Unsafe<ProcessorEntry>(Type.Ref('#/definitions/processor'));
 
-/** Processors the compiler expands into real ones (src/compile/route.ts); never sent to a cluster as such. */
-export const COMPILER_PROCESSORS: ReadonlySet<string> = new Set(['route_by_source']);
+const ProcessorSchema = Type.Record(
+  Type.String(),
+  Type.Object(
+    {
+      tag: Pattern('^[a-z0-9][a-z0-9-]*$', 'is not a tag like parse-message', {
+        description: 'Unique in the pipeline: dead letters name the failing processor by it.',
+      }),
+      if: Type.Optional(Type.String({ minLength: 1 })),
+      description: Type.Optional(Type.String()),
+      ignore_failure: Type.Optional(Type.Boolean()),
+      on_failure: Type.Optional(Type.Array(Processor(), { minItems: 1 })),
+      unless_option: Type.Optional(
+        StringEnum(PIPELINE_OPTIONS, { description: 'Left out when this compile option is on.' }),
+      ),
+      source_files: Type.Optional(
+        Type.Array(Pattern('\\.painless$', 'is not a .painless file'), {
+          minItems: 1,
+          description: 'script only: files under pipelines/ whose texts, then source, make the script.',
+        }),
+      ),
+    },
+    { description: "The processor's options, as the cluster takes them, plus firedrill's own." },
+  ),
+  { minProperties: 1, maxProperties: 1, description: 'One processor: { <type>: { tag, ...options } }.' },
+);
 
-/** One processor as written: `{ <type>: { tag, ...config } }`. */
-export type ProcessorEntry = Record<string, ProcessorConfig>;
-export interface ProcessorConfig {
-  tag: string;
-  if?: string;
-  on_failure?: ProcessorEntry[];
-  unless_option?: PipelineOption;
-  /** script only: files under the pipelines folder whose texts, then `source`, make the script. */
-  source_files?: string[];
+type ProcessorOptions = Static<typeof ProcessorSchema>[string];
+
+/** One processor's options; the schema leaves them open for whatever the processor type takes. */
+export interface ProcessorConfig extends ProcessorOptions {
   [key: string]: unknown;
 }
 
-export interface PipelineFile {
-  id: string;
-  description: string;
-  version?: number;
-  processors: ProcessorEntry[];
-  on_failure?: ProcessorEntry[];
+/** One processor as written: `{ <type>: { tag, ...config } }`. */
+export interface ProcessorEntry {
+  [type: string]: ProcessorConfig;
 }
 
-export interface TemplateFile {
-  kind: 'component_template' | 'index_template';
-  name: string;
-  body: Record<string, unknown>;
-}
+const Processors = () => Type.Array(Processor(), { minItems: 1 });
 
-export interface Loaded<T> {
-  value: T;
-  source: SourceFile;
-}
+export const PipelineFileSchema = Type.Object(
+  {
+    id: Pattern('^[a-z0-9][a-z0-9-]*$', 'is not a pipeline id like firedrill-router'),
+    description: Type.String({ minLength: 1 }),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    processors: Processors(),
+    on_failure: Type.Optional(Processors()),
+  },
+  {
+    ...documentOptions(
+      'pipeline',
+      'firedrill ingest pipeline',
+      'An ingest pipeline: pipelines/<source>/pipeline.yaml (docs/pipelines.md).',
+    ),
+    definitions: { processor: ProcessorSchema },
+    additionalProperties: false,
+  },
+);
+export type PipelineFile = Filled<typeof PipelineFileSchema>;
+
+const TEMPLATE_KINDS = ['component_template', 'index_template'] as const;
+
+export const TemplateFileSchema = Type.Object(
+  {
+    kind: StringEnum(TEMPLATE_KINDS),
+    name: Pattern('^[a-z0-9][a-z0-9._-]*$', 'is not a template name like firedrill-ecs'),
+    body: Type.Record(Type.String(), Type.Unknown(), { description: 'The body the cluster receives.' }),
+  },
+  {
+    ...documentOptions(
+      'pipeline-template',
+      'firedrill index or component template',
+      'An index or component template: pipelines/templates/*.yaml (docs/pipelines.md).',
+    ),
+    additionalProperties: false,
+    // An index template must rank above the built-in `logs` template (priority 100) and name its components.
+    if: Type.Object({ kind: Type.Literal('index_template') }),
+    then: Type.Object({
+      body: Type.Object({
+        index_patterns: Type.Array(Type.String(), { minItems: 1 }),
+        priority: Type.Integer({ minimum: 101 }),
+        composed_of: Type.Array(Type.String()),
+      }),
+    }),
+  },
+);
+export type TemplateFile = Filled<typeof TemplateFileSchema>;
 
 export interface PipelineContent {
   dir: string;
   pipelines: Loaded<PipelineFile>[];
   templates: Loaded<TemplateFile>[];
+  /** The text of every script file the pipelines name in `source_files`, by that name. */
+  scripts: Record<string, string>;
 }
 
-const processorSchema = {
-  type: 'object',
-  minProperties: 1,
-  maxProperties: 1,
-  additionalProperties: {
-    type: 'object',
-    required: ['tag'],
-    properties: {
-      tag: { type: 'string', minLength: 1, pattern: '^[a-z0-9][a-z0-9-]*$' },
-      if: { type: 'string', minLength: 1 },
-      description: { type: 'string' },
-      ignore_failure: { type: 'boolean' },
-      on_failure: { type: 'array', minItems: 1, items: { $ref: '#/$defs/processor' } },
-      unless_option: { enum: [...PIPELINE_OPTIONS] },
-      source_files: {
-        type: 'array',
-        minItems: 1,
-        items: { type: 'string', pattern: '\\.painless$' },
-      },
-    },
-  },
-};
+/** What reading a pipelines folder gives: what loaded, every problem, and whether every file loaded. */
+export interface PipelineRead {
+  content: PipelineContent;
+  errors: ContentError[];
+  /** Every pipeline and template file parsed and fits its schema (so references between them can be checked). */
+  complete: boolean;
+}
 
-const validatePipelineFile = compileSchema<PipelineFile>({
-  type: 'object',
-  $defs: { processor: processorSchema },
-  required: ['id', 'description', 'processors'],
-  additionalProperties: false,
-  properties: {
-    id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
-    description: { type: 'string', minLength: 1 },
-    version: { type: 'integer', minimum: 1 },
-    processors: { type: 'array', minItems: 1, items: { $ref: '#/$defs/processor' } },
-    on_failure: { type: 'array', minItems: 1, items: { $ref: '#/$defs/processor' } },
-  },
-});
+/** Called for every processor of a pipeline, nested ones included, with its path in the file. */
+export type ProcessorVisitor = (type: string, config: ProcessorConfig, path: (string | number)[]) => void;
 
-const validateTemplateFile = compileSchema<TemplateFile>({
-  type: 'object',
-  required: ['kind', 'name', 'body'],
-  additionalProperties: false,
-  properties: {
-    kind: { enum: ['component_template', 'index_template'] },
-    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' },
-    body: { type: 'object' },
-  },
-});
+/** Visits every processor, parents before the processors nested in them (foreach `processor`, `on_failure`). */
+export function eachProcessor(pipeline: PipelineFile, visit: ProcessorVisitor): void {
+  const walk = (list: ProcessorEntry[] | undefined, path: (string | number)[]): void =>
+    list?.forEach((entry, i) => {
+      const [type, config] = Object.entries(entry)[0] as [string, ProcessorConfig];
+      const at = [...path, i, type];
+      visit(type, config, at);
+      if (type === 'foreach' && config.processor !== undefined)
+        walk([config.processor as ProcessorEntry], [...at, 'processor']);
+      walk(config.on_failure, [...at, 'on_failure']);
+    });
+  walk(pipeline.processors, ['processors']);
+  walk(pipeline.on_failure, ['on_failure']);
+}
 
-const indexTemplateBody = compileSchema<Record<string, unknown>>({
-  type: 'object',
-  required: ['index_patterns', 'priority', 'composed_of'],
-  properties: {
-    index_patterns: { type: 'array', minItems: 1, items: { type: 'string' } },
-    priority: { type: 'integer', minimum: 101 },
-    composed_of: { type: 'array', items: { type: 'string' } },
-  },
-});
+const validatePipelineFile = compileSchema(PipelineFileSchema);
+const validateTemplateFile = compileSchema(TemplateFileSchema);
 
 /**
- * Reads every pipeline (`<source>/pipeline.yaml`) and template (`templates/*.yaml`) under `dir`.
- * Returns the content that parsed and every problem found, so `validate` can list them all at once.
+ * Reads every pipeline (`<source>/pipeline.yaml`), template (`templates/*.yaml`) and script file they name
+ * under `dir`: what parsed and fits its schema, and every problem of the rest, so `validate` can list them
+ * all at once.
  */
-export function readPipelineContent(
-  dir = 'pipelines',
-  processors: ReadonlySet<string> = PORTABLE_PROCESSORS,
-): { content: PipelineContent; errors: ContentError[] } {
-  const errors: ContentError[] = [];
-  const content: PipelineContent = { dir, pipelines: [], templates: [] };
+export function readPipelineContent(dir = 'pipelines'): PipelineRead {
+  const content: PipelineContent = { dir, pipelines: [], templates: [], scripts: {} };
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    return { content, errors: [new ContentError(dir, 'pipelines folder not found')] };
+    return { content, errors: [new ContentError(dir, 'pipelines folder not found')], complete: false };
   }
-  for (const file of contentFiles(dir)) {
-    if (relative(dir, file).startsWith('templates')) {
-      const loaded = load(file, validateTemplateFile, errors);
-      if (loaded) content.templates.push(loaded);
-    } else {
-      const loaded = load(file, validatePipelineFile, errors);
-      if (loaded) content.pipelines.push(loaded);
-    }
+  const { values, errors } = readEach(contentFiles(dir), (file) =>
+    relative(dir, file).startsWith('templates')
+      ? { template: loadValidated(file, validateTemplateFile) }
+      : { pipeline: loadValidated(file, validatePipelineFile) },
+  );
+  for (const { template, pipeline } of values) {
+    if (template) content.templates.push(template);
+    if (pipeline) content.pipelines.push(pipeline);
   }
-  const ids = new Set<string>();
-  for (const { value, source } of content.pipelines) {
-    if (ids.has(value.id))
-      errors.push(new ContentError(source.file, 'duplicate pipeline id', source.lineOf(['id']), 'id'));
-    ids.add(value.id);
-  }
-  // A pipeline file that did not load would make every call to it look like a dangling name.
-  const allLoaded = errors.length === 0;
-  for (const pipeline of content.pipelines) {
-    errors.push(...checkPipeline(pipeline, dir, allLoaded ? ids : undefined, processors));
-  }
-  errors.push(...checkTemplates(content.templates));
-  return { content, errors };
-}
-
-/** Like readPipelineContent, but throws every problem as one ContentErrors. */
-export function loadPipelineContent(dir = 'pipelines', processors?: ReadonlySet<string>): PipelineContent {
-  const { content, errors } = readPipelineContent(dir, processors);
-  if (errors.length) throw new ContentErrors(errors);
-  return content;
+  const complete = errors.length === 0;
+  for (const { value, source } of content.pipelines)
+    eachProcessor(value, (_type, config, path) =>
+      config.source_files?.forEach((name, i) => {
+        const file = join(dir, name);
+        if (existsSync(file)) content.scripts[name] = readFileSync(file, 'utf8');
+        else
+          errors.push(
+            new ContentError(
+              source.file,
+              `no such file ${file}`,
+              source.lineOf([...path, 'source_files', i]),
+              [...path, 'source_files', i].join('.'),
+            ),
+          );
+      }),
+    );
+  return { content, errors, complete };
 }
 
 function contentFiles(dir: string): string[] {
@@ -207,116 +199,4 @@ function contentFiles(dir: string): string[] {
 
 function isYaml(name: string): boolean {
   return /\.(ya?ml|json)$/.test(name);
-}
-
-function load<T>(
-  file: string,
-  validate: ReturnType<typeof compileSchema<T>>,
-  errors: ContentError[],
-): Loaded<T> | undefined {
-  let source: SourceFile;
-  try {
-    source = parseSource(file, readFileSync(file, 'utf8'));
-  } catch (error) {
-    if (error instanceof ContentError) errors.push(error);
-    else throw error;
-    return undefined;
-  }
-  if (!validate(source.data)) {
-    errors.push(...schemaErrors(source, validate.errors));
-    return undefined;
-  }
-  return { value: source.data as T, source };
-}
-
-function checkPipeline(
-  { value, source }: Loaded<PipelineFile>,
-  dir: string,
-  pipelineIds: Set<string> | undefined,
-  known: ReadonlySet<string>,
-): ContentError[] {
-  const errors: ContentError[] = [];
-  const tags = new Set<string>();
-  const visit = (list: ProcessorEntry[], path: (string | number)[]): void => {
-    list.forEach((entry, i) => {
-      const [type, config] = Object.entries(entry)[0] as [string, ProcessorConfig];
-      const at = [...path, i, type];
-      const error = (problem: string, key?: string): void => {
-        errors.push(
-          new ContentError(
-            source.file,
-            problem,
-            source.lineOf(key ? [...at, key] : at),
-            [...at, ...(key ? [key] : [])].join('.'),
-          ),
-        );
-      };
-      if (!known.has(type) && !COMPILER_PROCESSORS.has(type))
-        error(`unknown processor type '${type}' for this distribution`);
-      if (tags.has(config.tag))
-        error(`duplicate tag '${config.tag}' (dead letters name the failing processor by tag)`, 'tag');
-      tags.add(config.tag);
-      if (type === 'script') {
-        const files = config.source_files ?? [];
-        if (typeof config.source !== 'string' && files.length === 0)
-          error('a script needs source or source_files');
-        files.forEach((file, n) => {
-          if (!existsSync(join(dir, file))) error(`no such file ${join(dir, file)}`, `source_files.${n}`);
-        });
-        if (config.lang !== undefined && config.lang !== 'painless')
-          error('only painless scripts are portable', 'lang');
-      } else if (config.source_files !== undefined) {
-        error('source_files is only for script processors', 'source_files');
-      }
-      // A templated name ({{...}}) is resolved per document and cannot be checked here.
-      const name = config.name;
-      if (
-        type === 'pipeline' &&
-        typeof name === 'string' &&
-        !name.includes('{{') &&
-        pipelineIds &&
-        !pipelineIds.has(name)
-      ) {
-        error(`no pipeline '${name}' in ${dir}`, 'name');
-      }
-      if (type === 'foreach' && config.processor !== undefined) {
-        visit([config.processor as ProcessorEntry], [...at, 'processor']);
-      }
-      if (config.on_failure) visit(config.on_failure, [...at, 'on_failure']);
-    });
-  };
-  visit(value.processors, ['processors']);
-  if (value.on_failure) visit(value.on_failure, ['on_failure']);
-  return errors;
-}
-
-function checkTemplates(templates: Loaded<TemplateFile>[]): ContentError[] {
-  const errors: ContentError[] = [];
-  const components = new Set(
-    templates.filter((t) => t.value.kind === 'component_template').map((t) => t.value.name),
-  );
-  for (const { value, source } of templates) {
-    if (value.kind !== 'index_template') continue;
-    if (!indexTemplateBody(value.body)) {
-      const underBody = (indexTemplateBody.errors ?? []).map((e) => ({
-        ...e,
-        instancePath: `/body${e.instancePath}`,
-      }));
-      errors.push(...schemaErrors(source, underBody));
-      continue;
-    }
-    (value.body.composed_of as string[]).forEach((name, i) => {
-      if (!components.has(name)) {
-        errors.push(
-          new ContentError(
-            source.file,
-            `no component template '${name}'`,
-            source.lineOf(['body', 'composed_of', i]),
-            `body.composed_of.${i}`,
-          ),
-        );
-      }
-    });
-  }
-  return errors;
 }

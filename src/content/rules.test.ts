@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadExamples, ruleFiles } from './rules.js';
+import { readExamples, ruleFiles } from './rules.js';
 
 function detections(examples: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'fd-examples-'));
@@ -23,25 +23,24 @@ describe('rule and example files', () => {
     expect(ruleFiles(dir)).toEqual([join(dir, 'pack', 'r1.yaml')]);
   });
 
-  it('loads example cases for a known rule', () => {
+  it('reads example cases, each for the rule its file name names', () => {
     const dir = detections({
       'r1.yaml': `positive:\n${CASE}    expect: { alerts: 1, fields: { user.target.name: x } }\nnegative:\n${CASE}`,
     });
-    const [examples] = loadExamples(dir, new Set(['r1']));
+    const [examples] = readExamples(dir).values;
     expect(examples).toMatchObject({ ruleId: 'r1', positive: [{ name: 'a case', expect: { alerts: 1 } }] });
   });
 
-  it('rejects examples for a rule that does not exist, and malformed cases, all at once', () => {
+  it('reports every malformed case of every file, keeping the files that are fine', () => {
     const dir = detections({
       'r2.yaml': `positive:\n${CASE}negative:\n${CASE}`,
       'r1.yaml': `positive:\n${CASE}negative:\n  - name: no events\n    expect: { alerts: 1 }\n`,
     });
-    expect(() => loadExamples(dir, new Set(['r1']))).toThrow(
-      [
-        `${dir}/pack/examples/r1.yaml:6: negative.0.events: is required`,
-        `${dir}/pack/examples/r1.yaml:7: negative.0.expect: unknown field`,
-        `${dir}/pack/examples/r2.yaml: no rule 'r2' for these examples (the file name is the rule id)`,
-      ].join('\n'),
-    );
+    const { values, errors } = readExamples(dir);
+    expect(values.map((e) => e.ruleId)).toEqual(['r2']);
+    expect(errors.map((e) => e.message)).toEqual([
+      `${dir}/pack/examples/r1.yaml:6: negative.0.events: is required`,
+      `${dir}/pack/examples/r1.yaml:7: negative.0.expect: unknown field`,
+    ]);
   });
 });

@@ -1,157 +1,150 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Severity } from '../compile/types.js';
-import { ContentError, ContentErrors } from '../errors.js';
-import type { ThreatRef } from './attack.js';
-import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
+import { basename, join } from 'node:path';
+import { Type, type ArrayOptions, type TProperties } from '@sinclair/typebox';
+import type { ContentError } from '../errors.js';
+import { readAttackTable, ThreatRefSchema, type AttackTable } from './attack.js';
+import { Defaulted, documentOptions, Duration, Pattern, StringEnum, type Filled } from './schema.js';
+import { compileSchema, loadValidated, readAll, readEach, type SourceFile } from './yaml.js';
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const RULE_TYPES = ['query', 'threshold', 'sequence', 'new_terms'] as const;
+export type RuleType = (typeof RULE_TYPES)[number];
+
+const Field = (description?: string) =>
+  Pattern('^[@A-Za-z_][A-Za-z0-9_.@-]*$', 'is not a field name like user.name', { description });
+const Fields = (description?: string) => Type.Array(Field(), { minItems: 1, uniqueItems: true, description });
+const Texts = (options: ArrayOptions = {}) => Type.Array(Type.String({ minLength: 1 }), options);
 
 /** A condition in the rule language (docs/rules.md); checked and compiled by src/compile/rules/condition.ts. */
-export type Condition = Record<string, unknown>;
+const ConditionSchema = (description: string) =>
+  Type.Record(Type.String(), Type.Unknown(), { minProperties: 1, description });
 
-export type RuleType = 'query' | 'threshold' | 'sequence' | 'new_terms';
+export const RuleFileSchema = Type.Object(
+  {
+    id: Pattern('^[a-z0-9]+(-[a-z0-9]+)*$', 'is not a slug like an1608-aws-user-created', {
+      maxLength: 100,
+      description: 'Stable slug, equal to the file name.',
+    }),
+    name: Type.String({ minLength: 1 }),
+    description: Type.String({ minLength: 1, description: 'Why this matters, in two or three sentences.' }),
+    author: Texts({ minItems: 1 }),
+    references: Defaulted(Type.Array(Type.String({ format: 'uri' })), []),
+    threat: Type.Array(ThreatRefSchema, {
+      minItems: 1,
+      description: 'ATT&CK ids only; names come from detections/attack/techniques.yaml.',
+    }),
+    severity: StringEnum(SEVERITIES),
+    risk_score: Type.Integer({
+      minimum: 0,
+      maximum: 100,
+      description: 'Must fit the severity: low 0–21, medium 22–47, high 48–73, critical 74–100.',
+    }),
+    false_positives: Defaulted(Texts(), []),
+    investigation: Texts({ minItems: 1, description: 'Triage steps, copied onto every alert.' }),
+    tags: Defaulted(Texts(), []),
+    index: Type.Array(Pattern('^[^\\s,]+$', 'is not one index pattern'), {
+      minItems: 1,
+      description: 'Index patterns the rule searches.',
+    }),
+    schedule: Type.Object(
+      {
+        interval: Duration({ description: 'How often the rule runs.' }),
+        lookback: Duration({ description: 'How far back each run looks; at least the interval.' }),
+      },
+      { additionalProperties: false },
+    ),
+    max_alerts: Defaulted(Type.Integer({ minimum: 1, maximum: 10000, description: 'Per run.' }), 100),
+    suppression: Defaulted(
+      Type.Object(
+        {
+          window: Duration({
+            description: 'Alerts for the same group key within this window are suppressed.',
+          }),
+          group_by: Type.Optional(Fields('The group key (default per rule type).')),
+        },
+        { additionalProperties: false },
+      ),
+      { window: '1h' },
+    ),
+    enabled: Defaulted(Type.Boolean(), true),
+    exempt_approved_provisioners: Defaulted(
+      Type.Boolean({
+        description: 'Approved provisioners are exempt unless a rule turns this off (docs/rules.md).',
+      }),
+      true,
+    ),
+    include_first_activity: Type.Optional(
+      Duration({
+        description: "Attach the created account's first activity within this long to each alert.",
+      }),
+    ),
+    required_fields: Type.Optional(
+      Fields('Fields the rule needs that its conditions do not name (validate checks they are mapped).'),
+    ),
+    type: StringEnum(RULE_TYPES),
+    where: Type.Optional(ConditionSchema('The condition events must meet (docs/rules.md).')),
+    threshold: Type.Optional(
+      Type.Object(
+        {
+          group_by: Fields("The group; also the alert's group key."),
+          value: Type.Integer({ minimum: 1, description: 'Alert when the count reaches this.' }),
+          window: Duration({ description: 'Must fit in schedule.lookback.' }),
+          distinct: Type.Optional(Field('Count distinct values of this field instead of events.')),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    sequence: Type.Optional(
+      Type.Object(
+        {
+          max_span: Duration({ description: 'Every step within this long; must fit in schedule.lookback.' }),
+          steps: Type.Array(
+            Type.Object(
+              {
+                name: Type.String({ minLength: 1 }),
+                join: Field('The field joining this step to the others.'),
+                where: ConditionSchema("What the step's event must meet."),
+              },
+              { additionalProperties: false },
+            ),
+            { minItems: 2 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    new_terms: Type.Optional(
+      Type.Object(
+        {
+          entity: Fields('Whose baseline.'),
+          fields: Fields('The combination that must be new for that entity.'),
+          history: Duration({ description: 'How far back to look; longer than schedule.lookback.' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  {
+    ...documentOptions(
+      'rule',
+      'firedrill rule',
+      'A detection rule: detections/<pack>/<rule-id>.yaml (docs/rules.md).',
+    ),
+    additionalProperties: false,
+  },
+);
 
-/** A rule file as written (snake_case, durations as text). */
-export interface RuleFile {
-  id: string;
-  name: string;
-  description: string;
-  author: string[];
-  references: string[];
-  threat: ThreatRef[];
-  severity: Severity;
-  risk_score: number;
-  false_positives: string[];
-  investigation: string[];
-  tags: string[];
-  index: string[];
-  schedule: { interval: string; lookback: string };
-  max_alerts: number;
-  suppression: { window: string; group_by?: string[] };
-  enabled: boolean;
-  /** Approved provisioners are exempt unless a rule turns this off (the seed's "tune for approved automation"). */
-  exempt_approved_provisioners: boolean;
-  /** Attach the created account's first activity within this long to each alert. */
-  include_first_activity?: string;
-  /** Fields the rule needs that the event mappings do not declare (rare; validate checks the rest). */
-  required_fields?: string[];
-  type: RuleType;
-  where?: Condition;
-  threshold?: { group_by: string[]; value: number; window: string; distinct?: string };
-  sequence?: { max_span: string; steps: { name: string; join: string; where: Condition }[] };
-  new_terms?: { entity: string[]; fields: string[]; history: string };
-}
+/** A rule file as loaded (snake_case, durations as text, defaults filled in). */
+export type RuleFile = Filled<typeof RuleFileSchema>;
 
 export interface LoadedRule {
   rule: RuleFile;
   source: SourceFile;
 }
 
-const DURATION = { type: 'string', pattern: '^[1-9][0-9]*(s|m|h|d)$' };
-const FIELD = { type: 'string', pattern: '^[@A-Za-z_][A-Za-z0-9_.@-]*$' };
-const FIELDS = { type: 'array', minItems: 1, uniqueItems: true, items: FIELD };
-const TEXTS = { type: 'array', items: { type: 'string', minLength: 1 } };
-const CONDITION = { type: 'object', minProperties: 1 };
-
-const validateRuleFile = compileSchema<RuleFile>({
-  type: 'object',
-  additionalProperties: false,
-  required: [
-    'id',
-    'name',
-    'description',
-    'author',
-    'threat',
-    'severity',
-    'risk_score',
-    'investigation',
-    'index',
-    'schedule',
-    'type',
-  ],
-  properties: {
-    id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 100 },
-    name: { type: 'string', minLength: 1 },
-    description: { type: 'string', minLength: 1 },
-    author: { ...TEXTS, minItems: 1 },
-    references: { type: 'array', items: { type: 'string', format: 'uri' }, default: [] },
-    threat: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['tactic', 'technique'],
-        properties: {
-          tactic: { type: 'string', pattern: '^TA[0-9]{4}$' },
-          technique: { type: 'string', pattern: '^T[0-9]{4}$' },
-          subtechnique: { type: 'string', pattern: '^T[0-9]{4}\\.[0-9]{3}$' },
-          analytic: { type: 'string', pattern: '^AN[0-9]{4}$' },
-        },
-      },
-    },
-    severity: { enum: ['low', 'medium', 'high', 'critical'] },
-    risk_score: { type: 'integer', minimum: 0, maximum: 100 },
-    false_positives: { ...TEXTS, default: [] },
-    investigation: { ...TEXTS, minItems: 1 },
-    tags: { ...TEXTS, default: [] },
-    index: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s,]+$' } },
-    schedule: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['interval', 'lookback'],
-      properties: { interval: DURATION, lookback: DURATION },
-    },
-    max_alerts: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
-    suppression: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['window'],
-      properties: { window: DURATION, group_by: FIELDS },
-      default: { window: '1h' },
-    },
-    enabled: { type: 'boolean', default: true },
-    exempt_approved_provisioners: { type: 'boolean', default: true },
-    include_first_activity: DURATION,
-    required_fields: FIELDS,
-    type: { enum: ['query', 'threshold', 'sequence', 'new_terms'] },
-    where: CONDITION,
-    threshold: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['group_by', 'value', 'window'],
-      properties: {
-        group_by: FIELDS,
-        value: { type: 'integer', minimum: 1 },
-        window: DURATION,
-        distinct: FIELD,
-      },
-    },
-    sequence: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['max_span', 'steps'],
-      properties: {
-        max_span: DURATION,
-        steps: {
-          type: 'array',
-          minItems: 2,
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['name', 'join', 'where'],
-            properties: { name: { type: 'string', minLength: 1 }, join: FIELD, where: CONDITION },
-          },
-        },
-      },
-    },
-    new_terms: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['entity', 'fields', 'history'],
-      properties: { entity: FIELDS, fields: FIELDS, history: DURATION },
-    },
-  },
-});
+const validateRuleFile = compileSchema(RuleFileSchema);
 
 /** Rule files of every pack: `<dir>/<pack>/*.yaml` (not `examples/`, `attack/` or `templates/`). */
 export function ruleFiles(dir = 'detections'): string[] {
@@ -167,101 +160,107 @@ export function ruleFiles(dir = 'detections'): string[] {
 
 const NOT_PACKS = new Set(['attack', 'templates']);
 
-/** Loads and schema-checks every rule file; throws every problem of every file at once. */
-export function loadRules(dir = 'detections'): LoadedRule[] {
-  const loaded: LoadedRule[] = [];
-  const errors: ContentError[] = [];
-  for (const file of ruleFiles(dir)) {
-    try {
-      const { value, source } = loadValidated(file, validateRuleFile);
-      loaded.push({ rule: value, source });
-    } catch (error) {
-      errors.push(...contentErrorsOf(error));
-    }
-  }
-  if (errors.length) throw new ContentErrors(errors);
-  return loaded;
+/** The rule a rule or example file is for: its file name. */
+export function ruleIdOf(file: string): string {
+  return basename(file).replace(/\.ya?ml$/, '');
 }
 
-/** The content problems an error carries; anything else is a bug and is rethrown. */
-export function contentErrorsOf(error: unknown): ContentError[] {
-  if (error instanceof ContentErrors) return error.errors;
-  if (error instanceof ContentError) return [error];
-  throw error;
+/** A detections folder as the rule compiler takes it: the rules and the ATT&CK table they name. */
+export interface Detections {
+  rules: LoadedRule[];
+  attack: AttackTable;
 }
+
+/** Reads a detections folder, schema-checked; throws every problem of every file at once. */
+export function readDetections(dir = 'detections'): Detections {
+  return { rules: readRules(dir), attack: readAttackTable(dir) };
+}
+
+/** Reads and schema-checks every rule file; throws every problem of every file at once. */
+export function readRules(dir = 'detections'): LoadedRule[] {
+  return readAll(ruleFiles(dir), (file) => {
+    const { value, source } = loadValidated(file, validateRuleFile);
+    return { rule: value, source };
+  });
+}
+
+const Records = (options: ArrayOptions) => Type.Array(Type.Record(Type.String(), Type.Unknown()), options);
+
+const exampleCase = <E extends TProperties>(extra: E) =>
+  Type.Object(
+    {
+      name: Type.String({ minLength: 1 }),
+      history: Type.Optional(
+        Records({
+          description:
+            'Baseline records ingested first (new_terms history); alerts they would raise do not count.',
+        }),
+      ),
+      events: Records({
+        minItems: 1,
+        description: 'Raw cloud log records, exactly as the provider writes them.',
+      }),
+      ...extra,
+    },
+    { additionalProperties: false },
+  );
+
+const PositiveCaseSchema = exampleCase({
+  expect: Type.Optional(
+    Type.Object(
+      {
+        alerts: Type.Optional(Type.Integer({ minimum: 1, description: 'Exactly this many alerts.' })),
+        fields: Type.Optional(
+          Type.Record(Type.String(), Type.Unknown(), {
+            propertyNames: Field(),
+            description: 'Values an alert (and its source events) must carry, by dotted field name.',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+});
+
+export const RuleExamplesSchema = Type.Object(
+  {
+    positive: Type.Array(PositiveCaseSchema, { minItems: 1, description: 'Cases the rule must alert on.' }),
+    negative: Type.Array(exampleCase({}), { minItems: 1, description: 'Look-alikes it must not alert on.' }),
+  },
+  {
+    ...documentOptions(
+      'rule-examples',
+      'firedrill rule examples',
+      'Cases a rule must and must not alert on: detections/<pack>/examples/<rule-id>.yaml (docs/rules.md).',
+    ),
+    additionalProperties: false,
+  },
+);
 
 /** One example case: raw cloud log records, and for positives what the alert must show. */
-export interface ExampleCase {
-  name: string;
-  /** Baseline records ingested first (new_terms history); alerts they would raise do not count. */
-  history?: Record<string, unknown>[];
-  events: Record<string, unknown>[];
-  expect?: { alerts?: number; fields?: Record<string, unknown> };
-}
+export type ExampleCase = Filled<typeof PositiveCaseSchema>;
 
-export interface RuleExamples {
+export type RuleExamples = Filled<typeof RuleExamplesSchema> & {
   file: string;
   /** The rule the file belongs to: its file name. */
   ruleId: string;
-  positive: ExampleCase[];
-  negative: ExampleCase[];
-}
+};
 
-const RECORDS = { type: 'array', items: { type: 'object' } };
-const exampleCase = (withExpect: boolean): object => ({
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'events'],
-  properties: {
-    name: { type: 'string', minLength: 1 },
-    history: RECORDS,
-    events: { ...RECORDS, minItems: 1 },
-    ...(withExpect && {
-      expect: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          alerts: { type: 'integer', minimum: 1 },
-          fields: { type: 'object', propertyNames: FIELD },
-        },
-      },
-    }),
-  },
-});
+const validateExamples = compileSchema(RuleExamplesSchema);
 
-const validateExamples = compileSchema<Omit<RuleExamples, 'file' | 'ruleId'>>({
-  type: 'object',
-  additionalProperties: false,
-  required: ['positive', 'negative'],
-  properties: {
-    positive: { type: 'array', minItems: 1, items: exampleCase(true) },
-    negative: { type: 'array', minItems: 1, items: exampleCase(false) },
-  },
-});
-
-/** Loads `<dir>/<pack>/examples/<rule-id>.yaml` for every pack; each must name a rule in `ruleIds`. */
-export function loadExamples(dir = 'detections', ruleIds?: Set<string>): RuleExamples[] {
-  const loaded: RuleExamples[] = [];
-  const errors: ContentError[] = [];
-  for (const pack of new Set(ruleFiles(dir).map((f) => join(f, '..')))) {
-    const examplesDir = join(pack, 'examples');
-    const files = existsSync(examplesDir) ? readdirSync(examplesDir).filter((f) => /\.ya?ml$/.test(f)) : [];
-    for (const name of files.sort()) {
-      const file = join(examplesDir, name);
-      const ruleId = name.replace(/\.ya?ml$/, '');
-      try {
-        const { value } = loadValidated(file, validateExamples);
-        if (ruleIds && !ruleIds.has(ruleId))
-          throw new ContentError(
-            file,
-            `no rule '${ruleId}' for these examples (the file name is the rule id)`,
-          );
-        loaded.push({ file, ruleId, ...value });
-      } catch (error) {
-        errors.push(...contentErrorsOf(error));
-      }
-    }
-  }
-  if (errors.length) throw new ContentErrors(errors);
-  return loaded;
+/** Reads `<dir>/<pack>/examples/*.yaml` of every pack, schema-checked: what loaded, and every problem of the rest. */
+export function readExamples(dir = 'detections'): { values: RuleExamples[]; errors: ContentError[] } {
+  const files = [...new Set(ruleFiles(dir).map((f) => join(f, '..', 'examples')))].flatMap((examples) =>
+    existsSync(examples)
+      ? readdirSync(examples)
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(examples, f))
+      : [],
+  );
+  return readEach(files, (file) => ({
+    file,
+    ruleId: ruleIdOf(file),
+    ...loadValidated(file, validateExamples).value,
+  }));
 }

@@ -1,185 +1,162 @@
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
-import { ContentError, ContentErrors } from '../errors.js';
+import { extname, join, resolve } from 'node:path';
+import { Type, type TProperties } from '@sinclair/typebox';
+import { ContentError } from '../errors.js';
 import { SOURCE_IDS } from '../sources/index.js';
-import { compileSchema, loadValidated, type SourceFile } from './yaml.js';
+import { Defaulted, documentOptions, Duration, Offset, Pattern, StringEnum, type Filled } from './schema.js';
+import { compileSchema, loadValidated, readEach, type Loaded } from './yaml.js';
 
-export interface ScenarioTechnique {
-  /** e.g. T1136.003 */
-  technique: string;
-  name?: string;
-}
+const ScenarioTechniqueSchema = Type.Object(
+  {
+    technique: Pattern('^T\\d{4}(\\.\\d{3})?$', 'is not a technique id like T1136 or T1136.003'),
+    name: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type ScenarioTechnique = Filled<typeof ScenarioTechniqueSchema>;
 
-/** One generated event (or `repeat` of them) placed at a time relative to the scenario start. */
-export interface ScenarioEvent {
-  /** Offset from `start`: `+0s`, `+90s`, `+5m`, `+2h`, `-3d`. */
-  at: string;
-  /** A template name from scenarios/templates, e.g. `aws.iam.CreateUser`. */
-  template: string;
-  /** The scenario identity making the call. */
-  actor: string;
-  /** Template parameters; strings may use `${...}` like templates do. */
-  with?: Record<string, unknown>;
-  repeat?: number;
-  /** Gap between repeats, e.g. `1s`. */
-  every?: string;
-}
+const Parameters = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
+const Count = () => Type.Optional(Type.Integer({ minimum: 0 }));
 
-export interface ScenarioRawLogs {
-  /** Files relative to the scenario file: CloudTrail delivery files, JSON lines, arrays, gzip. */
-  files: string[];
-  /** A log source id (src/sources/), or `auto` (the default): the router recognises each record. */
-  source?: string;
-}
+export const ScenarioSchema = Type.Object(
+  {
+    name: Pattern('^[a-z0-9][a-z0-9-]*$', 'is not a name like aws-user-created-then-key', {
+      description: 'Unique in the library.',
+    }),
+    description: Type.String({ minLength: 1 }),
+    kind: StringEnum(['attack', 'benign'], {
+      description: '`attack` proves a rule fires; `benign` is a look-alike that must stay quiet.',
+    }),
+    attack: Type.Array(ScenarioTechniqueSchema, {
+      description: 'The ATT&CK techniques the scenario exercises.',
+    }),
+    seed: Type.Optional(
+      Type.Union([Type.String(), Type.Integer()], {
+        description: 'Same seed → same event ids, key ids and principal ids (default: the name).',
+      }),
+    ),
+    start: Defaulted(
+      Type.String({
+        format: 'date-time',
+        description:
+          'The time of +0s before any replay shift; its weekday and hour matter to change-window rules.',
+      }),
+      '2026-01-05T10:00:00Z',
+    ),
+    identities: Defaulted(
+      Type.Record(
+        Type.String(),
+        Type.Object(
+          { template: Type.String({ description: 'An identity template from scenarios/templates.' }) },
+          { description: 'An identity template and its parameters.' },
+        ),
+        { description: 'Who acts in the scenario.' },
+      ),
+      {},
+    ),
+    events: Defaulted(
+      Type.Array(
+        Type.Object(
+          {
+            at: Offset({
+              description: 'Offset from start: +0s, 90s, +5m, -3d. Events before +0s are history.',
+            }),
+            template: Type.String({
+              description: 'An event template from scenarios/templates, e.g. aws.iam.CreateUser.',
+            }),
+            actor: Type.String({ description: 'The identity making the call.' }),
+            with: Type.Optional(Parameters('Template parameters; strings may use ${...} like templates do.')),
+            repeat: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
+            every: Type.Optional(Duration({ description: 'The gap between repeats (default 1s).' })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+      [],
+    ),
+    raw: Type.Optional(
+      Type.Object(
+        {
+          files: Type.Array(Type.String(), {
+            minItems: 1,
+            description: 'Raw log files, relative to the scenario file: any format firedrill replay reads.',
+          }),
+          source: Type.Optional(
+            StringEnum([...SOURCE_IDS, 'auto'], {
+              description: 'The log source of every record (default auto).',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    expect: Type.Object(
+      {
+        must_fire: Defaulted(
+          Type.Array(
+            Type.Object(
+              {
+                rule: Type.String(),
+                count: Type.Optional(
+                  Type.Integer({
+                    minimum: 1,
+                    description: 'Exactly this many alerts (default: at least one).',
+                  }),
+                ),
+                fields: Type.Optional(
+                  Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+                    description: "Values every one of the rule's alerts must carry, by dotted field name.",
+                  }),
+                ),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          [],
+        ),
+        must_not_fire: Type.Union([Type.Literal('none'), Type.Array(Type.String())], {
+          description: 'Rule ids that must stay silent, or none: no alert other than must_fire ones.',
+        }),
+        ingest: Type.Optional(
+          Type.Object(
+            { read: Count(), indexed: Count(), duplicates: Count(), dead_lettered: Count() },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  {
+    ...documentOptions(
+      'scenario',
+      'firedrill scenario',
+      'What happened and what the detections must make of it: scenarios/<pack>/*.yaml (docs/scenarios.md).',
+    ),
+    additionalProperties: false,
+  },
+);
 
-export interface AlertExpectation {
-  rule: string;
-  /** Exactly this many alerts (default: at least one). */
-  count?: number;
-  /** Fields every one of the rule's alerts must carry, by dotted name. */
-  fields?: Record<string, string | number | boolean>;
-}
+type ScenarioFile = Filled<typeof ScenarioSchema>;
 
-export interface IngestExpectation {
-  read?: number;
-  indexed?: number;
-  duplicates?: number;
-  dead_lettered?: number;
-}
+export type ScenarioEvent = ScenarioFile['events'][number];
+export type AlertExpectation = ScenarioFile['expect']['must_fire'][number];
 
-export interface Scenario {
-  name: string;
-  description: string;
-  /** `attack` proves a rule fires; `benign` is a look-alike that must stay quiet. */
-  kind: 'attack' | 'benign';
-  attack: ScenarioTechnique[];
-  /** Same seed → same event ids, key ids and principal ids (default: the scenario name; unique per library). */
+/** A loaded scenario: the file's content with defaults, its seed as text, and where it came from. */
+export type Scenario = Omit<ScenarioFile, 'seed' | 'identities'> & {
   seed: string;
-  /** Absolute time of `+0s` before any replay shift (its weekday and hour matter to change-window rules). */
-  start: string;
-  identities: Record<string, { template: string } & Record<string, unknown>>;
-  events: ScenarioEvent[];
-  raw?: ScenarioRawLogs;
-  expect: {
-    must_fire: AlertExpectation[];
-    /** Rule ids that must stay silent, or `none`: no alert other than `must_fire` ones. */
-    must_not_fire: string[] | 'none';
-    ingest?: IngestExpectation;
-  };
+  /** Each identity: its template and that template's parameters (the schema leaves the object open). */
+  identities: Record<string, ScenarioFile['identities'][string] & Record<string, unknown>>;
   /** Where it came from (filled by the loader). */
   file: string;
   /** Line of each event and identity in the file, for messages about them (filled by the loader). */
   lines?: { events: (number | undefined)[]; identities: Record<string, number | undefined> };
-}
+};
 
-const OFFSET = '^[+-]?\\d+(\\.\\d+)?(ms|s|m|h|d)$';
+const validateScenario = compileSchema(ScenarioSchema);
 
-const scenarioSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'description', 'kind', 'attack', 'expect'],
-  properties: {
-    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
-    description: { type: 'string', minLength: 1 },
-    kind: { enum: ['attack', 'benign'] },
-    attack: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['technique'],
-        properties: {
-          technique: { type: 'string', pattern: '^T\\d{4}(\\.\\d{3})?$' },
-          name: { type: 'string' },
-        },
-      },
-    },
-    seed: { type: ['string', 'integer'] },
-    start: { type: 'string', format: 'date-time', default: '2026-01-05T10:00:00Z' },
-    identities: {
-      type: 'object',
-      default: {},
-      additionalProperties: {
-        type: 'object',
-        required: ['template'],
-        properties: { template: { type: 'string' } },
-      },
-    },
-    events: {
-      type: 'array',
-      default: [],
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['at', 'template', 'actor'],
-        properties: {
-          at: { type: 'string', pattern: OFFSET },
-          template: { type: 'string' },
-          actor: { type: 'string' },
-          with: { type: 'object' },
-          repeat: { type: 'integer', minimum: 1, maximum: 100000 },
-          every: { type: 'string', pattern: OFFSET },
-        },
-      },
-    },
-    raw: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['files'],
-      properties: {
-        files: { type: 'array', minItems: 1, items: { type: 'string' } },
-        source: { enum: [...SOURCE_IDS, 'auto'] },
-      },
-    },
-    expect: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['must_not_fire'],
-      properties: {
-        must_fire: {
-          type: 'array',
-          default: [],
-          items: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['rule'],
-            properties: {
-              rule: { type: 'string' },
-              count: { type: 'integer', minimum: 1 },
-              fields: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
-            },
-          },
-        },
-        must_not_fire: {
-          oneOf: [{ const: 'none' }, { type: 'array', items: { type: 'string' } }],
-        },
-        ingest: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            read: { type: 'integer', minimum: 0 },
-            indexed: { type: 'integer', minimum: 0 },
-            duplicates: { type: 'integer', minimum: 0 },
-            dead_lettered: { type: 'integer', minimum: 0 },
-          },
-        },
-      },
-    },
-  },
-} as const;
-
-const validateScenario = compileSchema<Omit<Scenario, 'file' | 'lines'>>(scenarioSchema);
-
-/** Parses a duration like `+5m`, `90s`, `-1d` into milliseconds. */
-export function parseOffset(text: string): number {
-  const m = /^([+-]?)(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new Error(`not a duration: ${text}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[3] as 'ms'];
-  return (m[1] === '-' ? -1 : 1) * Number(m[2]) * unit;
-}
-
-/** Loads and validates one scenario file; cross-field problems also name the line. */
-export function loadScenario(file: string): Scenario {
+/** Reads one scenario file: schema-checked, defaults filled in, with the lines of its events and identities. */
+export function readScenario(file: string): Loaded<Scenario> {
   const { value, source } = loadValidated(file, validateScenario);
   const scenario = { ...value, seed: String(value.seed ?? value.name), file: resolve(file) } as Scenario;
   scenario.lines = {
@@ -188,60 +165,7 @@ export function loadScenario(file: string): Scenario {
       Object.keys(scenario.identities).map((k) => [k, source.lineOf(['identities', k])]),
     ),
   };
-  const problems = crossCheck(scenario, source);
-  if (problems.length) throw new ContentErrors(problems);
-  return scenario;
-}
-
-function crossCheck(s: Scenario, source: SourceFile): ContentError[] {
-  const problems: ContentError[] = [];
-  s.events.forEach((e, i) => {
-    if (!s.identities[e.actor])
-      problems.push(
-        new ContentError(
-          s.file,
-          `unknown identity '${e.actor}' (declared: ${Object.keys(s.identities).join(', ') || 'none'})`,
-          source.lineOf(['events', i, 'actor']),
-          `events.${i}.actor`,
-        ),
-      );
-    if (e.every && !e.repeat)
-      problems.push(
-        new ContentError(s.file, 'needs repeat', source.lineOf(['events', i, 'every']), `events.${i}.every`),
-      );
-  });
-  if (s.events.length === 0 && !s.raw)
-    problems.push(new ContentError(s.file, 'a scenario needs events or raw files', 1, 'events'));
-  if (s.kind === 'attack' && s.expect.must_fire.length === 0)
-    problems.push(
-      new ContentError(
-        s.file,
-        'an attack scenario must expect at least one alert',
-        source.lineOf(['expect']),
-        'expect.must_fire',
-      ),
-    );
-  for (const [i, f] of (s.raw?.files ?? []).entries()) {
-    const path = resolve(dirname(s.file), f);
-    if (!isFile(path))
-      problems.push(
-        new ContentError(
-          s.file,
-          `file not found: ${path}`,
-          source.lineOf(['raw', 'files', i]),
-          `raw.files.${i}`,
-        ),
-      );
-  }
-  return problems;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return { value: scenario, source };
 }
 
 /** Scenario files under the given files or folders (recursively), skipping `templates/` and raw-log folders. */
@@ -266,121 +190,55 @@ export function findScenarioFiles(paths: string[]): string[] {
   return files;
 }
 
-/** Loads every scenario, collecting every file's problems before failing; names must be unique. */
-export function loadScenarios(paths: string[]): Scenario[] {
-  const scenarios: Scenario[] = [];
-  const problems: ContentError[] = [];
-  for (const file of findScenarioFiles(paths)) {
-    try {
-      scenarios.push(loadScenario(file));
-    } catch (error) {
-      if (error instanceof ContentErrors) problems.push(...error.errors);
-      else if (error instanceof ContentError) problems.push(error);
-      else throw error;
-    }
-  }
-  const seen = new Map<string, string>();
-  for (const s of scenarios) {
-    const other = seen.get(s.name);
-    if (other)
-      problems.push(
-        new ContentError(s.file, `scenario name '${s.name}' is also used by ${other}`, 1, 'name'),
-      );
-    seen.set(s.name, s.file);
-  }
-  if (problems.length) throw new ContentErrors(problems);
-  return scenarios;
-}
-
 // --- templates ---
 
+/** A template: parameter defaults, and what it renders (`${...}` placeholders filled from them). */
+const Template = <P extends TProperties>(rendered: P) =>
+  Type.Object(
+    { defaults: Defaulted(Parameters('Parameter values used when a scenario gives none.'), {}), ...rendered },
+    { additionalProperties: false },
+  );
+
+const EventTemplateSchema = Template({
+  record: Parameters("The log source's real record schema with ${...} placeholders (docs/scenarios.md)."),
+});
+const IdentityTemplateSchema = Template({
+  fields: Parameters('Fields event templates read as ${actor.*}, e.g. CloudTrail userIdentity.'),
+});
+
+export const RecordTemplatesSchema = Type.Object(
+  {
+    source: StringEnum(SOURCE_IDS, { description: 'The log source of the records (src/sources/).' }),
+    identities: Defaulted(Type.Record(Type.String(), IdentityTemplateSchema), {}),
+    events: Type.Record(Type.String(), EventTemplateSchema),
+  },
+  {
+    ...documentOptions(
+      'record-templates',
+      'firedrill record templates',
+      'Event and identity templates of one log source: scenarios/templates/*.yaml (docs/scenarios.md).',
+    ),
+    additionalProperties: false,
+  },
+);
+
 /** A record template: `record` is the log source's real schema with `${...}` placeholders. */
-export interface EventTemplate {
-  defaults: Record<string, unknown>;
-  record: Record<string, unknown>;
-}
-
+export type EventTemplate = Filled<typeof EventTemplateSchema>;
 /** An identity template: renders fields (e.g. CloudTrail `userIdentity`) event templates use as `actor.*`. */
-export interface IdentityTemplate {
-  defaults: Record<string, unknown>;
-  fields: Record<string, unknown>;
-}
-
-export interface TemplateFile {
-  /** The log source id of the records (src/sources/). */
-  source: string;
-  identities: Record<string, IdentityTemplate>;
-  events: Record<string, EventTemplate>;
-}
+export type IdentityTemplate = Filled<typeof IdentityTemplateSchema>;
+export type TemplateFile = Filled<typeof RecordTemplatesSchema>;
 
 export interface TemplateLibrary {
   events: Map<string, EventTemplate & { source: string; file: string }>;
   identities: Map<string, IdentityTemplate & { source: string; file: string }>;
 }
 
-const templateSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['source', 'events'],
-  properties: {
-    source: { enum: [...SOURCE_IDS] },
-    identities: {
-      type: 'object',
-      default: {},
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['fields'],
-        properties: { defaults: { type: 'object', default: {} }, fields: { type: 'object' } },
-      },
-    },
-    events: {
-      type: 'object',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['record'],
-        properties: { defaults: { type: 'object', default: {} }, record: { type: 'object' } },
-      },
-    },
-  },
-} as const;
+const validateTemplates = compileSchema(RecordTemplatesSchema);
 
-const validateTemplates = compileSchema<TemplateFile>(templateSchema);
-
-/** Loads every template file in a folder into one library; a name defined twice is an error. */
-export function loadTemplates(dir: string): TemplateLibrary {
-  const library: TemplateLibrary = { events: new Map(), identities: new Map() };
-  const problems: ContentError[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    if (!['.yaml', '.yml', '.json'].includes(extname(entry))) continue;
-    const file = resolve(dir, entry);
-    try {
-      const { value, source } = loadValidated(file, validateTemplates);
-      for (const [kind, map] of [
-        ['events', library.events],
-        ['identities', library.identities],
-      ] as const) {
-        for (const [name, t] of Object.entries(value[kind])) {
-          const existing = map.get(name);
-          if (existing)
-            problems.push(
-              new ContentError(
-                file,
-                `template '${name}' is also defined in ${existing.file}`,
-                source.lineOf([kind, name]),
-                `${kind}.${name}`,
-              ),
-            );
-          (map as Map<string, unknown>).set(name, { ...t, source: value.source, file });
-        }
-      }
-    } catch (error) {
-      if (error instanceof ContentErrors) problems.push(...error.errors);
-      else if (error instanceof ContentError) problems.push(error);
-      else throw error;
-    }
-  }
-  if (problems.length) throw new ContentErrors(problems);
-  return library;
+/** Reads every record-template file in a folder, schema-checked: what loaded, and every problem of the rest. */
+export function readTemplateFiles(dir: string): { values: Loaded<TemplateFile>[]; errors: ContentError[] } {
+  const files = readdirSync(dir)
+    .sort()
+    .filter((entry) => ['.yaml', '.yml', '.json'].includes(extname(entry)));
+  return readEach(files, (entry) => loadValidated(resolve(dir, entry), validateTemplates));
 }

@@ -1,17 +1,31 @@
 import { readFileSync } from 'node:fs';
+import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { ContentError, ContentErrors } from '../errors.js';
+import { ContentError, ContentErrors, contentErrorsOf } from '../errors.js';
+import type { Filled } from './schema.js';
 
 // ajv-formats ships CommonJS; under NodeNext its default export is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-const ajv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true }));
+/**
+ * The ajv every content file is checked with: all errors at once, defaults filled in, formats, and
+ * `patternErrorMessage` (the editors' keyword) known. verbose: errors carry their schema, so a pattern's own
+ * message can replace ajv's.
+ */
+export function contentAjv(): Ajv {
+  const ajv = addFormats(
+    new Ajv({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true, verbose: true }),
+  );
+  return ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
+}
 
-/** Compiles a JSON schema once; reuse the result for every file of that kind. */
-export function compileSchema<T>(schema: object): ValidateFunction<T> {
-  return ajv.compile<T>(schema);
+const ajv = contentAjv();
+
+/** Compiles a content schema (src/content/schema.ts) once; reuse the result for every file of that kind. */
+export function compileSchema<T extends TSchema>(schema: T): ValidateFunction<Filled<T>> {
+  return ajv.compile<Filled<T>>(schema);
 }
 
 /** A parsed YAML/JSON file that can say on which line a JSON path sits. */
@@ -61,44 +75,75 @@ function lineOfPath(doc: Document, lines: LineCounter, path: (string | number)[]
 
 /** Turns ajv errors into ContentErrors with file, line and dotted field. */
 export function schemaErrors(source: SourceFile, errors: ErrorObject[] | null | undefined): ContentError[] {
-  return (errors ?? []).map((e) => {
-    const path = e.instancePath.split('/').slice(1).map(decodePointer);
-    const missing =
-      e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : undefined;
-    const extra =
-      e.keyword === 'additionalProperties'
-        ? (e.params as { additionalProperty: string }).additionalProperty
-        : undefined;
-    const fieldPath = [...path, ...(missing ? [missing] : []), ...(extra ? [extra] : [])];
-    const field = fieldPath.length ? fieldPath.join('.') : undefined;
-    const allowed =
-      e.keyword === 'enum'
-        ? ` (one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
-        : '';
-    const problem = extra
-      ? 'unknown field'
-      : missing
-        ? 'is required'
-        : `${e.message ?? 'is invalid'}${allowed}`;
-    return new ContentError(source.file, problem, source.lineOf(extra ? fieldPath : path), field);
-  });
+  // An `if` error only says its `then` failed; the `then` errors say what is wrong.
+  return (errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => {
+      const path = e.instancePath.split('/').slice(1).map(decodePointer);
+      const missing =
+        e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : undefined;
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? (e.params as { additionalProperty: string }).additionalProperty
+          : undefined;
+      const fieldPath = [...path, ...(missing ? [missing] : []), ...(extra ? [extra] : [])];
+      const field = fieldPath.length ? fieldPath.join('.') : undefined;
+      const allowed =
+        e.keyword === 'enum'
+          ? ` (one of: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
+          : '';
+      const own =
+        e.keyword === 'pattern' ? (e.parentSchema?.patternErrorMessage as string | undefined) : undefined;
+      const problem = extra
+        ? 'unknown field'
+        : missing
+          ? 'is required'
+          : (own ?? `${e.message ?? 'is invalid'}${allowed}`);
+      return new ContentError(source.file, problem, source.lineOf(extra ? fieldPath : path), field);
+    });
 }
 
 function decodePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+/** A file's value with where it came from, for messages that name a line. */
+export interface Loaded<T> {
+  value: T;
+  source: SourceFile;
+}
+
 /** Parses a file and validates it against a compiled schema; throws every problem at once. */
-export function loadValidated<T>(
-  file: string,
-  validate: ValidateFunction<T>,
-  text?: string,
-): { value: T; source: SourceFile } {
+export function loadValidated<T>(file: string, validate: ValidateFunction<T>, text?: string): Loaded<T> {
   const source = parseSource(file, text);
   if (!validate(source.data)) {
     throw new ContentErrors(dedupe(schemaErrors(source, validate.errors)));
   }
   return { value: source.data as T, source };
+}
+
+/** Reads each item, keeping what it returns and every content problem it throws: all files' problems at once. */
+export function readEach<T, R>(
+  items: Iterable<T>,
+  read: (item: T) => R,
+): { values: R[]; errors: ContentError[] } {
+  const values: R[] = [];
+  const errors: ContentError[] = [];
+  for (const item of items) {
+    try {
+      values.push(read(item));
+    } catch (error) {
+      errors.push(...contentErrorsOf(error));
+    }
+  }
+  return { values, errors };
+}
+
+/** `readEach`, throwing every problem at once. */
+export function readAll<T, R>(items: Iterable<T>, read: (item: T) => R): R[] {
+  const { values, errors } = readEach(items, read);
+  if (errors.length) throw new ContentErrors(errors);
+  return values;
 }
 
 function dedupe(errors: ContentError[]): ContentError[] {

@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import type { Cluster } from '../cluster/index.js';
 import type { CompiledRule } from '../compile/types.js';
 import { describeError, FiredrillError } from '../errors.js';
@@ -64,19 +65,12 @@ export async function loadDeployedRules(
   return (await readDeployedRules(cluster, layout, glob)).rules;
 }
 
+/** A matcher for comma-separated globs (rule ids, index patterns). */
 export function globMatcher(glob: string): (id: string) => boolean {
-  const patterns = glob
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map(
-      (part) =>
-        new RegExp(
-          `^${part
-            .split('')
-            .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-            .join('')}$`,
-        ),
-    );
-  return (id) => patterns.some((pattern) => pattern.test(id));
+  return picomatch(
+    glob
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  );
 }

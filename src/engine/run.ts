@@ -163,12 +163,11 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
     entry.tookMs = Date.now() - started;
   };
 
-  // Every query rule is read and percolated together; each still succeeds or fails on its own.
+  // Every query rule is read together; each still succeeds or fails on its own.
   const queryRules = runnable.filter((rule): rule is CompiledQueryRule => rule.type === 'query');
   if (queryRules.length > 0 && !options.signal?.aborted) {
     const outcomes = await evaluateQueryRules(
       context,
-      layout.rulesIndex,
       queryRules.map((rule) => ({ rule, scope: scopeOf(rule) })),
     );
     for (const rule of queryRules)

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules } from '../compile/rules/index.js';
-import { loadConfig } from '../content/config.js';
+import { readConfig } from '../content/config.js';
+import { readDetections } from '../content/rules.js';
 import { fieldsOf, queriesOf } from './health.js';
 
 describe('what a rule expects of the data', () => {
-  const rules = new Map(compileRules('detections', loadConfig()).map((r) => [r.id, r]));
+  const rules = new Map(
+    compileRules(readDetections('detections'), readConfig().config).map((r) => [r.id, r]),
+  );
   const rule = (id: string) => rules.get(id)!;
 
   it('is each query it runs: the where, or every sequence step', () => {

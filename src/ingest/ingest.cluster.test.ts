@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installPipelines } from '../../test/setup/install-pipelines.js';
 import { connectTestCluster, uniqueName } from '../../test/setup/connect.js';
 import type { Cluster } from '../cluster/index.js';
-import { compilePipelines } from '../compile/pipelines.js';
+import { compilePipelines } from '../compile/index.js';
 import { layoutOf } from '../layout/index.js';
 import { sourceById } from '../sources/index.js';
 import { ingestRecords, type IngestSummary } from './ingest.js';

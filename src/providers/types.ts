@@ -16,6 +16,8 @@ export interface StartedCluster {
   username?: string;
   password?: string;
   stop(): Promise<void>;
+  /** Stops node `n` (1-based) of a running multi-node cluster, as if it died (attached embedded only). */
+  stopNode?(n: number): Promise<void>;
 }
 
 export type ProviderName = 'embedded' | 'testcontainers' | 'external';

@@ -124,7 +124,7 @@ describe('firedrill replay / cleanup', () => {
     const bad = await firedrill('replay', RAW, '--shift-to', 'yesterday');
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe(
-      "firedrill: error: --shift-to: 'yesterday' is neither 'now' nor an ISO-8601 time",
+      "firedrill: error: --shift-to: 'yesterday' is not 'now', an ISO 8601 time like 2026-01-05T10:00:00Z or a duration ago like 2h",
     );
     const dir = mkdtempSync(join(tmpdir(), 'fd-'));
     writeFileSync(join(dir, 'x.json'), '{}');

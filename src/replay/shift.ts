@@ -22,12 +22,12 @@ export function shiftRecord(
   source: LogSource | undefined = recogniseRecord(record),
 ): Json {
   if (!source || offsetMs === 0) return record;
-  const copy = structuredClone(record);
+  let copy = record;
   for (const path of source.timeFields) {
     const text = fieldAt(copy, path);
     if (typeof text === 'string') {
       const shifted = shiftTimestamp(text, offsetMs);
-      if (shifted) set(copy, path.split('.'), shifted);
+      if (shifted) copy = withValue(copy, path.split('.'), shifted);
     }
   }
   return copy;
@@ -53,14 +53,6 @@ export function offsetToLand(
     : Math.round((target - latest) / 1000) * 1000;
 }
 
-/** Parses `--shift-to`: `now` or an ISO-8601 time. */
-export function parseShiftTarget(text: string, now = Date.now()): number {
-  if (text === 'now') return now;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new Error(`--shift-to: '${text}' is neither 'now' nor an ISO-8601 time`);
-  return ms;
-}
-
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/;
 
 function parseTimestamp(text: string): { ms: number; fraction: string } | undefined {
@@ -83,8 +75,11 @@ function shiftTimestamp(text: string, offsetMs: number): string | undefined {
   return `${iso.slice(0, 19)}.${digits}Z`;
 }
 
-function set(record: Json, path: string[], value: unknown): void {
-  let node = record;
-  for (const key of path.slice(0, -1)) node = node[key] as Json;
-  node[path[path.length - 1]!] = value;
+/**
+ * A copy of the record with one value replaced, copying only the objects on its path: everything else is
+ * shared as it is (values a deep clone would not keep, such as lossless numbers, stay intact).
+ */
+function withValue(record: Json, path: string[], value: unknown): Json {
+  const [key, ...rest] = path as [string, ...string[]];
+  return { ...record, [key]: rest.length ? withValue(record[key] as Json, rest, value) : value };
 }

@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import type { Cluster } from '../cluster/index.js';
-import { compileAll } from '../compile/index.js';
+import { compileContent } from '../compile/index.js';
 import { compileRules } from '../compile/rules/index.js';
 import type { CompiledRule } from '../compile/types.js';
-import { loadConfig } from '../content/config.js';
 import { deploy } from '../deploy/index.js';
 import { FiredrillError } from '../errors.js';
+import { loadConfig, loadContent } from '../validate/index.js';
 
 export interface DeployPackOptions {
   /** The directory holding `pipelines/` and `detections/` (default: the working directory). */
@@ -23,11 +22,12 @@ export async function deployPack(cluster: Cluster, options: DeployPackOptions = 
   const contentDir = options.contentDir ?? '.';
   const config = loadConfig(options.configFile);
   const without = new Set(options.withoutRules ?? []);
-  const rules = compileRules(join(contentDir, 'detections'), config);
+  const content = loadContent(contentDir);
+  const rules = compileRules(content.detections, config);
   for (const id of without)
     if (!rules.some((r) => r.id === id))
       throw new FiredrillError(`--without-rule ${id}: no such rule in ${contentDir}/detections`);
-  const resources = compileAll({ contentDir, config, deployment: options.deployment }).filter(
+  const resources = compileContent(content, { config, deployment: options.deployment }).filter(
     (r) => !(r.kind === 'rule' && without.has(r.id)),
   );
   await deploy(cluster, resources, { prune: true, deployment: options.deployment });

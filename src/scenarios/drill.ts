@@ -1,7 +1,7 @@
 import type { Cluster } from '../cluster/index.js';
-import { loadScenarios } from '../content/scenarios.js';
+import { loadScenarios } from '../validate/index.js';
 import { deployPack, type DeployPackOptions } from './deploy-pack.js';
-import { ScenarioHarness } from './harness.js';
+import { ScenarioHarness, type HarnessMode } from './harness.js';
 import type { RunResult, ScenarioResult } from './results.js';
 
 export interface DrillOptions extends DeployPackOptions {
@@ -9,6 +9,8 @@ export interface DrillOptions extends DeployPackOptions {
   scenarios?: string[];
   timeoutMs?: number;
   keep?: boolean;
+  /** Backfill (default) or the live engine (src/scenarios/harness.ts). */
+  mode?: HarnessMode;
   onScenario?: (result: ScenarioResult, index: number, total: number) => void;
 }
 
@@ -21,6 +23,7 @@ export async function drill(cluster: Cluster, options: DrillOptions = {}): Promi
   const rules = await deployPack(cluster, options);
   const harness = new ScenarioHarness(cluster).withRules(rules).withKeep(options.keep ?? false);
   if (options.deployment) harness.withDeployment(options.deployment);
+  if (options.mode) harness.withMode(options.mode);
   if (options.timeoutMs !== undefined) harness.withTimeout(options.timeoutMs);
   if (options.onScenario) harness.onScenario(options.onScenario);
   return harness.run(scenarios);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadScenario, loadTemplates, type Scenario } from '../content/scenarios.js';
+import type { Scenario } from '../content/scenarios.js';
+import { loadScenario, loadTemplates } from '../validate/index.js';
 import { generateRecords } from './generate.js';
 
 /** Reads a dotted path out of a generated record. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ContentError } from '../errors.js';
-import { parseOffset, type Scenario, type TemplateLibrary } from '../content/scenarios.js';
+import type { Scenario, TemplateLibrary } from '../content/scenarios.js';
+import { parseDuration, parseOffset } from '../time/index.js';
 
 /** One cloud log record a scenario produced, with the time it was generated for. */
 export interface GeneratedRecord {
@@ -43,7 +44,7 @@ export function generateRecords(scenario: Scenario, templates: TemplateLibrary):
         scenario.lines?.identities[event.actor],
         `identities.${event.actor}.template`,
       );
-    const every = event.every ? parseOffset(event.every) : 1000;
+    const every = event.every ? parseDuration(event.every) : 1000;
     for (let n = 0; n < (event.repeat ?? 1); n++) {
       const time = start + parseOffset(event.at) + n * every;
       const ids = new IdSource(scenario.seed, `${index}/${n}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../cluster/index.js';
-import { loadScenario } from '../content/scenarios.js';
+import { loadScenario } from '../validate/index.js';
 import { deployPack } from './deploy-pack.js';
 import { drill } from './drill.js';
 import { ScenarioHarness } from './harness.js';
@@ -143,7 +143,7 @@ describe('the AN1608 scenario library', () => {
       '--report-dir',
       reportDir,
       '--timeout',
-      '2',
+      '2s',
       '--without-rule',
       'an1608-gcp-service-account-created-then-key',
     );

@@ -7,14 +7,15 @@
 import { expect, inject } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { connect, type Cluster } from '../cluster/index.js';
-import { loadScenario, type Scenario } from '../content/scenarios.js';
+import type { Scenario } from '../content/scenarios.js';
 import { deployPack, type DeployPackOptions } from '../scenarios/deploy-pack.js';
 import { fieldMismatch, observedAlerts, type ObservedAlert } from '../scenarios/expectations.js';
-import { ScenarioHarness } from '../scenarios/harness.js';
+import { ScenarioHarness, type HarnessMode } from '../scenarios/harness.js';
 import type { ScenarioResult } from '../scenarios/results.js';
 import { runOnce } from '../engine/index.js';
 import { expandInputs, replay, type ReplayInput, type ReplayResult } from '../replay/replay.js';
 import { startCluster, type ClusterChoice } from '../providers/start.js';
+import { loadScenario } from '../validate/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -99,13 +100,18 @@ export async function replayAndDetect(
 export async function runScenario(
   cluster: Cluster,
   scenario: string | Scenario,
-  options: { keep?: boolean; timeoutMs?: number; deployment?: string } = {},
+  options: { keep?: boolean; timeoutMs?: number; deployment?: string; mode?: HarnessMode } = {},
 ): Promise<ScenarioResult> {
   const loaded = typeof scenario === 'string' ? loadScenario(scenario) : scenario;
   const harness = new ScenarioHarness(cluster).withKeep(options.keep ?? false);
   if (options.deployment) harness.withDeployment(options.deployment);
+  if (options.mode) harness.withMode(options.mode);
   if (options.timeoutMs !== undefined) harness.withTimeout(options.timeoutMs);
-  return harness.runScenario(loaded);
+  try {
+    return await harness.runScenario(loaded);
+  } finally {
+    await harness.stop();
+  }
 }
 
 export interface AlertExpectation {

@@ -1,11 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compilePipelines } from '../compile/pipelines.js';
-import { defaultConfig, loadConfig } from '../content/config.js';
-import { ruleFiles } from '../content/rules.js';
-import { validateRules } from './rules.js';
+import { compilePipelines } from '../compile/index.js';
+import { defaultConfig } from '../content/config.js';
+import { ruleFiles, ruleIdOf } from '../content/rules.js';
+import { loadConfig } from './config.js';
+import { loadDetections, loadExamples, validateRules } from './rules.js';
 
 const templates = compilePipelines('pipelines');
 const RULE = 'an1608-aws-access-key-for-other-user';
@@ -66,5 +67,32 @@ describe('validateRules', () => {
       `${dir}/an1608/examples/no-such-rule.yaml:1: positive: must NOT have fewer than 1 items`,
       `${dir}/an1608/examples/no-such-rule.yaml:2: negative: must NOT have fewer than 1 items`,
     ]);
+  });
+
+  it('names a rule whose id is not its file name, and an id used twice', () => {
+    const dir = withRule((t) => t.replace(`id: ${RULE}`, 'id: an1608-other'));
+    mkdirSync(join(dir, 'pack2'));
+    cpSync(
+      join(dir, 'an1608', 'an1608-aws-account-created-by-root.yaml'),
+      join(dir, 'pack2', 'an1608-aws-account-created-by-root.yaml'),
+    );
+    const expected = [
+      `${dir}/an1608/${RULE}.yaml:1: id: must match the file name (${RULE}.yaml)`,
+      `${dir}/pack2/an1608-aws-account-created-by-root.yaml:1: id: duplicate rule id (also in ${dir}/an1608/an1608-aws-account-created-by-root.yaml)`,
+    ];
+    expect(() => loadDetections(dir)).toThrow(expected.join('\n'));
+    const { errors } = validateRules({ dir, config: defaultConfig(), templates });
+    expect(errors.map((e) => e.message)).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('names example files for a rule that does not exist', () => {
+    const dir = withRule((t) => t);
+    cpSync(
+      join(dir, 'an1608', 'examples', `${RULE}.yaml`),
+      join(dir, 'an1608', 'examples', 'no-such-rule.yaml'),
+    );
+    expect(() => loadExamples(dir, new Set(ruleFiles(dir).map(ruleIdOf)))).toThrow(
+      `${dir}/an1608/examples/no-such-rule.yaml: no rule 'no-such-rule' for these examples (the file name is the rule id)`,
+    );
   });
 });

@@ -1,9 +1,18 @@
 import { basename } from 'node:path';
-import { compileRuleSet, type RuleCompilation } from '../compile/rules/index.js';
+import picomatch from 'picomatch';
+import { compileRuleSet } from '../compile/rules/index.js';
 import type { Resource } from '../compile/types.js';
 import type { FiredrillConfig } from '../content/config.js';
-import { contentErrorsOf, loadExamples, ruleFiles } from '../content/rules.js';
-import { ContentError } from '../errors.js';
+import {
+  readDetections,
+  readExamples,
+  ruleFiles,
+  ruleIdOf,
+  type Detections,
+  type LoadedRule,
+  type RuleExamples,
+} from '../content/rules.js';
+import { ContentError, ContentErrors, contentErrorsOf } from '../errors.js';
 
 export interface RuleValidationOptions {
   /** The detections directory (default `detections`). */
@@ -26,17 +35,19 @@ export interface RuleValidation {
  */
 export function validateRules(options: RuleValidationOptions): RuleValidation {
   const dir = options.dir ?? 'detections';
-  let compilations: RuleCompilation[] = [];
-  const errors = problemsOf(() => (compilations = compileRuleSet(dir, options.config)));
+  let detections: Detections | undefined;
+  const errors = problemsOf(() => (detections = readDetections(dir)));
+  const compilations = detections ? compileRuleSet(detections, options.config) : [];
+  const names = detections ? checkRuleNames(detections.rules) : [];
   // Rule ids come from file names, so examples are checked even when some rule does not load.
-  const ruleIds = new Set(ruleFiles(dir).map((f) => basename(f).replace(/\.ya?ml$/, '')));
+  const ruleIds = new Set(ruleFiles(dir).map(ruleIdOf));
   errors.push(...problemsOf(() => loadExamples(dir, ruleIds)));
   const indices = mappedIndices(options.templates);
   for (const { loaded, errors: ruleErrors, fields } of compilations) {
     const { rule, source } = loaded;
-    errors.push(...ruleErrors);
+    errors.push(...names.filter((e) => e.file === source.file), ...ruleErrors);
     rule.index.forEach((pattern, i) => {
-      const covered = indices.filter((index) => globMatches(pattern, index.sampleName));
+      const covered = indices.filter((index) => picomatch.isMatch(index.sampleName, pattern));
       if (covered.length === 0) {
         errors.push(
           new ContentError(
@@ -63,6 +74,41 @@ export function validateRules(options: RuleValidationOptions): RuleValidation {
   }
   const failed = new Set(errors.map((e) => e.file));
   return { valid: compilations.filter((c) => !failed.has(c.loaded.source.file)).length, errors };
+}
+
+/** A rule's id is its file name (examples and scenarios name rules by it) and unique across packs. */
+export function checkRuleNames(rules: LoadedRule[]): ContentError[] {
+  const errors: ContentError[] = [];
+  const firstFile = new Map<string, string>();
+  for (const { rule, source } of rules) {
+    const problem = (message: string) =>
+      errors.push(new ContentError(source.file, message, source.lineOf(['id']), 'id'));
+    if (ruleIdOf(source.file) !== rule.id) problem(`must match the file name (${basename(source.file)})`);
+    const other = firstFile.get(rule.id);
+    if (other) problem(`duplicate rule id (also in ${other})`);
+    else firstFile.set(rule.id, source.file);
+  }
+  return errors;
+}
+
+/** Reads a detections folder and checks its rule ids; throws every problem at once. */
+export function loadDetections(dir = 'detections'): Detections {
+  const detections = readDetections(dir);
+  const errors = checkRuleNames(detections.rules);
+  if (errors.length) throw new ContentErrors(errors);
+  return detections;
+}
+
+/** Reads every example file and checks that each is for a rule in `ruleIds`; throws every problem at once. */
+export function loadExamples(dir = 'detections', ruleIds?: Set<string>): RuleExamples[] {
+  const { values, errors } = readExamples(dir);
+  for (const { file, ruleId } of values)
+    if (ruleIds && !ruleIds.has(ruleId))
+      errors.push(
+        new ContentError(file, `no rule '${ruleId}' for these examples (the file name is the rule id)`),
+      );
+  if (errors.length) throw new ContentErrors(errors);
+  return values;
 }
 
 /** Runs a loader, returning the content problems it throws. */
@@ -115,13 +161,4 @@ function collectFields(mapping: Record<string, unknown>, prefix: string, into: M
     if (spec.properties) collectFields(spec, `${path}.`, into);
     else if (spec.enabled !== false) into.set(path, String(spec.type ?? 'object'));
   }
-}
-
-function globMatches(pattern: string, name: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegex).join('.*')}$`);
-  return regex.test(name);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }

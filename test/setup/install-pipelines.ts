@@ -1,5 +1,6 @@
 import type { Cluster } from '../../src/cluster/index.js';
-import { compilePipelines, type PipelineCompileOptions } from '../../src/compile/pipelines.js';
+import { compilePipelines } from '../../src/compile/index.js';
+import type { PipelineCompileOptions } from '../../src/compile/pipelines.js';
 
 /** Puts the compiled templates and pipelines into the test cluster (the deployer's job in production). */
 export async function installPipelines(

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { formatAlert, readAlerts } from '../../alerts/index.js';
-import { parseDuration } from '../../compile/rules/index.js';
 import { FiredrillError } from '../../errors.js';
 import {
   connectTarget,
+  timeOption,
   withDeploymentOption,
   withTargetOptions,
   type DeploymentOptions,
@@ -12,7 +12,8 @@ import {
 
 interface AlertsOptions extends TargetOptions, DeploymentOptions {
   rule?: string;
-  since?: string;
+  /** Epoch milliseconds. */
+  since?: number;
   marker?: string;
   limit: string;
   json?: boolean;
@@ -24,7 +25,12 @@ export function alertsCommand(): Command {
     withTargetOptions(new Command('alerts').description('list the alerts in the cluster, newest first')),
   )
     .option('--rule <id>', 'only alerts of this rule (`*` wildcards allowed)')
-    .option('--since <duration>', 'only alerts written within this long (e.g. 1h, 7d)')
+    .addOption(
+      timeOption(
+        '--since <time>',
+        'only alerts written since then: a duration ago (1h, 7d), an ISO 8601 time or now',
+      ),
+    )
     .option('--marker <id>', 'only alerts of this replay run')
     .option('--limit <n>', 'most alerts shown', '100')
     .option('--json', 'print the alert documents as JSON')
@@ -32,20 +38,12 @@ export function alertsCommand(): Command {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new FiredrillError(`--limit: '${options.limit}' is not a positive integer`);
-      let since: Date | undefined;
-      if (options.since !== undefined) {
-        try {
-          since = new Date(Date.now() - parseDuration(options.since));
-        } catch (error) {
-          throw new FiredrillError(`--since: ${(error as Error).message}`);
-        }
-      }
       const cluster = await connectTarget(options);
       try {
         const alerts = await readAlerts(cluster, {
           deployment: options.deployment,
           rule: options.rule,
-          since,
+          since: options.since === undefined ? undefined : new Date(options.since),
           marker: options.marker,
           limit,
         });

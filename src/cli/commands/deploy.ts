@@ -1,13 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { connect, connectOptionsFromEnv, type Cluster } from '../../cluster/index.js';
-import { compileAll } from '../../compile/index.js';
-import { loadConfig, type FiredrillConfig } from '../../content/config.js';
+import { compileContent } from '../../compile/index.js';
+import type { FiredrillConfig } from '../../content/config.js';
 import { deploy, type ProgressListener } from '../../deploy/index.js';
 import { label, renderPlan } from '../../deploy/render.js';
 import { FiredrillError } from '../../errors.js';
+import { loadConfig, loadContent } from '../../validate/index.js';
 import {
   connectTarget,
+  durationOption,
   withDeploymentOption,
   withTargetOptions,
   type DeploymentOptions,
@@ -73,7 +75,8 @@ interface DeployCommandOptions extends DeployTargetOptions {
   dryRun?: boolean;
   prune?: boolean;
   yes?: boolean;
-  lockWait: string;
+  /** Milliseconds. */
+  lockWait: number;
 }
 
 /** `firedrill deploy`: compile, show the plan, apply it under the deploy lock. */
@@ -83,10 +86,13 @@ export function deployCommand(): Command {
     .option('--dry-run', 'show the plan, change nothing')
     .option('--prune', 'delete resources this deployment manages that the content no longer has')
     .option('--yes', 'apply without asking')
-    .option('--lock-wait <seconds>', 'wait this long for another deploy to finish', '0')
+    .addOption(durationOption('--lock-wait <duration>', 'wait this long for another deploy to finish', '0s'))
     .action(async (options: DeployCommandOptions) => {
       const config = loadConfig(options.config);
-      const resources = compileAll({ contentDir: options.content, config, deployment: options.deployment });
+      const resources = compileContent(loadContent(options.content), {
+        config,
+        deployment: options.deployment,
+      });
       const cluster = await connectDeployTarget(options, config);
       try {
         const shown = await deploy(cluster, resources, { ...deployOptions(options), dryRun: true });
@@ -95,7 +101,7 @@ export function deployCommand(): Command {
         await confirm(`Apply these changes to ${cluster.info.url}?`, options.yes);
         const result = await deploy(cluster, resources, {
           ...deployOptions(options),
-          lock: { waitMs: seconds(options.lockWait, '--lock-wait') * 1000 },
+          lock: { waitMs: options.lockWait },
           onProgress: progressLines,
           onPlan: (locked) => {
             if (changeSet(locked.entries) !== changeSet(shown.plan.entries))
@@ -116,12 +122,6 @@ export function deployCommand(): Command {
 
 function deployOptions(options: DeployCommandOptions) {
   return { deployment: options.deployment, prune: options.prune };
-}
-
-function seconds(text: string, option: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new FiredrillError(`${option}: expected seconds, got '${text}'`);
-  return n;
 }
 
 function changeSet(entries: { action: string; kind: string; id: string; hash: string }[]): string {

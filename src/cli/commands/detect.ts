@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { parseDuration } from '../../compile/rules/index.js';
 import {
   DetectionEngine,
   engineStatus,
@@ -11,6 +10,8 @@ import {
 import { describeError, FiredrillError } from '../../errors.js';
 import {
   connectTarget,
+  durationOption,
+  timeOption,
   withDeploymentOption,
   withTargetOptions,
   type DeploymentOptions,
@@ -20,11 +21,13 @@ import {
 interface DetectOptions extends TargetOptions, DeploymentOptions {
   once?: boolean;
   status?: boolean;
-  lease?: string;
-  interval?: string;
+  /** Milliseconds, like `interval`. */
+  lease: number;
+  interval?: number;
   rules?: string;
-  from?: string;
-  to?: string;
+  /** Epoch milliseconds. */
+  from?: number;
+  to?: number;
   marker?: string;
   json?: boolean;
 }
@@ -43,29 +46,34 @@ export function detectCommand(): Command {
       '--status',
       "show each rule's live state: owner, lag, last run, error, back-off, alerts; then exit",
     )
-    .option(
-      '--lease <duration>',
-      "continuous: how long a rule lease lasts; another process takes over a dead one's rules after it",
-      '30s',
+    .addOption(
+      durationOption(
+        '--lease <duration>',
+        "continuous: how long a rule lease lasts; another process takes over a dead one's rules after it",
+        '30s',
+      ),
     )
-    .option('--interval <duration>', "run every rule at this interval (e.g. 5s) instead of each rule's own")
+    .addOption(
+      durationOption(
+        '--interval <duration>',
+        "run every rule at this interval (e.g. 5s) instead of each rule's own",
+      ),
+    )
     .option('--rules <glob>', 'only rules whose id matches (`*`, `?`, comma-separated)')
-    .option(
-      '--from <time>',
-      'backfill: evaluate events with @timestamp from this time (ISO 8601, or e.g. 2h for 2 hours ago)',
+    .addOption(
+      timeOption(
+        '--from <time>',
+        'backfill: evaluate events with @timestamp from this time (ISO 8601, or a duration ago like 2h)',
+      ),
     )
-    .option('--to <time>', 'end of the backfill range (default: now)')
+    .addOption(timeOption('--to <time>', 'end of the backfill range (default: now)'))
     .option('--marker <id>', 'evaluate only events with this firedrill.marker and tag the alerts with it')
     .addOption(new Option('--json', 'print each run report as JSON'))
     .action(async (options: DetectOptions) => {
-      const now = Date.now();
-      const from = options.from === undefined ? undefined : parseTime(options.from, '--from', now);
-      const to = options.to === undefined ? undefined : parseTime(options.to, '--to', now);
+      const from = options.from === undefined ? undefined : new Date(options.from);
+      const to = options.to === undefined ? undefined : new Date(options.to);
       if (to && !from) throw new FiredrillError('--to needs --from');
       if (from && to && from >= to) throw new FiredrillError('--from must be before --to');
-      const interval =
-        options.interval === undefined ? undefined : durationOption(options.interval, '--interval');
-      const lease = durationOption(options.lease ?? '30s', '--lease');
       const cluster = await connectTarget(options);
       try {
         if (options.status) {
@@ -94,12 +102,12 @@ export function detectCommand(): Command {
             .withRules(options.rules)
             .withMarker(options.marker)
             .withRunOptions({ deployment: options.deployment })
-            .withLeaseTime(lease)
+            .withLeaseTime(options.lease)
             .onRun((report) => print(report, options.json, false))
             .onError((error) =>
               process.stderr.write(`${pc.red('firedrill: run failed:')} ${describeError(error)}\n`),
             ),
-          interval,
+          options.interval,
         );
       } finally {
         await cluster.close();
@@ -175,22 +183,4 @@ function formatStatus(rules: RuleStatus[]): string {
       return `${r.rule}  lag ${seconds(r.lagMs)}  last run ${r.lastRun ?? '-'}  ${r.alerts} alert(s)  ${r.owner ?? '-'}  ${state}`;
     });
   return `${lines.join('\n')}\n`;
-}
-
-function durationOption(text: string, option: string): number {
-  try {
-    return parseDuration(text);
-  } catch (error) {
-    throw new FiredrillError(`${option}: ${(error as Error).message}`);
-  }
-}
-
-/** An ISO 8601 time, `now`, or a duration meaning that long ago. */
-export function parseTime(text: string, option: string, now: number): Date {
-  if (text === 'now') return new Date(now);
-  if (/^\d+[smhd]$/.test(text)) return new Date(now - durationOption(text, option));
-  const time = Date.parse(text);
-  if (Number.isNaN(time))
-    throw new FiredrillError(`${option}: '${text}' is not an ISO 8601 time, 'now' or a duration like 2h`);
-  return new Date(time);
 }

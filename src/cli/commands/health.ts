@@ -3,13 +3,14 @@ import { Command } from 'commander';
 import type { Cluster } from '../../cluster/index.js';
 import { compileRules } from '../../compile/rules/index.js';
 import type { CompiledRule } from '../../compile/types.js';
-import { loadConfig } from '../../content/config.js';
 import { layoutOf } from '../../layout/index.js';
 import { loadDeployedRules } from '../../engine/rules.js';
 import { formatHealth } from '../../health/format.js';
 import { checkHealth } from '../../health/health.js';
+import { loadConfig, loadDetections } from '../../validate/index.js';
 import {
   connectTarget,
+  durationOption,
   withDeploymentOption,
   withTargetOptions,
   type DeploymentOptions,
@@ -19,7 +20,8 @@ import {
 interface HealthCommandOptions extends TargetOptions, DeploymentOptions {
   json?: boolean;
   marker?: string;
-  maxAge: string;
+  /** Milliseconds. */
+  maxAge: number;
   content: string;
   config?: string;
 }
@@ -35,7 +37,7 @@ export function healthCommand(): Command {
   )
     .option('--json', 'print JSON')
     .option('--marker <id>', 'check one replay run instead of the live (unmarked) data')
-    .option('--max-age <hours>', 'a source whose newest event is older is stale', '24')
+    .addOption(durationOption('--max-age <duration>', 'a source whose newest event is older is stale', '24h'))
     .option('--content <dir>', 'rules to check when none are deployed: <dir>/detections', '.')
     .option('--config <file>', 'the deployment config for those rules')
     .action(async (options: HealthCommandOptions) => {
@@ -46,7 +48,7 @@ export function healthCommand(): Command {
           rules,
           deployment: options.deployment,
           marker: options.marker,
-          maxAgeMs: Number(options.maxAge) * 3_600_000,
+          maxAgeMs: options.maxAge,
         });
         process.stdout.write(
           options.json
@@ -63,5 +65,5 @@ export function healthCommand(): Command {
 async function rulesToCheck(cluster: Cluster, options: HealthCommandOptions): Promise<CompiledRule[]> {
   const layout = layoutOf(options.deployment);
   if (await cluster.indexExists(layout.rulesIndex)) return loadDeployedRules(cluster, layout);
-  return compileRules(join(options.content, 'detections'), loadConfig(options.config));
+  return compileRules(loadDetections(join(options.content, 'detections')), loadConfig(options.config));
 }

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { compileAll } from '../../compile/index.js';
-import { loadConfig } from '../../content/config.js';
+import { compileContent } from '../../compile/index.js';
 import { plan } from '../../deploy/index.js';
 import { planJson, renderPlan } from '../../deploy/render.js';
+import { loadConfig, loadContent } from '../../validate/index.js';
 import { connectDeployTarget, withDeployOptions, type DeployTargetOptions } from './deploy.js';
 
 interface PlanCommandOptions extends DeployTargetOptions {
@@ -23,7 +23,10 @@ export function planCommand(): Command {
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none (like terraform)')
     .action(async (options: PlanCommandOptions) => {
       const config = loadConfig(options.config);
-      const resources = compileAll({ contentDir: options.content, config, deployment: options.deployment });
+      const resources = compileContent(loadContent(options.content), {
+        config,
+        deployment: options.deployment,
+      });
       const cluster = await connectDeployTarget(options, config);
       try {
         const result = await plan(cluster, resources, {

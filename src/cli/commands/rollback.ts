@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { loadConfig } from '../../content/config.js';
 import { deployHistory, rollback } from '../../deploy/index.js';
 import { renderHistory, renderPlan } from '../../deploy/render.js';
 import { FiredrillError } from '../../errors.js';
+import { loadConfig } from '../../validate/index.js';
 import {
   confirm,
   connectDeployTarget,

@@ -5,7 +5,7 @@ import { startCluster } from '../../providers/start.js';
 import { drill } from '../../scenarios/drill.js';
 import { writeReports } from '../../reports/write.js';
 import { textSummary } from '../../reports/summary.js';
-import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
+import { connectTarget, durationOption, withTargetOptions, type TargetOptions } from '../options.js';
 import { printable } from '../../printable.js';
 
 interface TestCommandOptions extends TargetOptions {
@@ -13,8 +13,10 @@ interface TestCommandOptions extends TargetOptions {
   reportDir: string;
   config?: string;
   content: string;
-  timeout: string;
+  /** Milliseconds. */
+  timeout: number;
   keep?: boolean;
+  live?: boolean;
   withoutRule?: string[];
 }
 
@@ -39,8 +41,14 @@ export function testCommand(): Command {
     )
     .option('--config <file>', 'the deployment config (default: firedrill.config.yaml if present)')
     .option('--content <dir>', 'the directory holding pipelines/ and detections/', '.')
-    .option('--timeout <seconds>', 'how long to wait for expected alerts per scenario', '15')
+    .addOption(
+      durationOption('--timeout <duration>', 'how long to wait for expected alerts per scenario', '15s'),
+    )
     .option('--keep', "keep each scenario's events and alerts instead of cleaning up")
+    .option(
+      '--live',
+      'detect with the continuous engine running the whole time (the production path) instead of one backfill per scenario',
+    )
     .addOption(
       new Option(
         '--without-rule <id...>',
@@ -72,8 +80,9 @@ async function runTests(cluster: Cluster, scenarios: string[], options: TestComm
     scenarios,
     configFile: options.config,
     contentDir: options.content,
-    timeoutMs: Number(options.timeout) * 1000,
+    timeoutMs: options.timeout,
     keep: options.keep,
+    mode: options.live ? 'live' : 'backfill',
     withoutRules: options.withoutRule,
     onScenario: (result, i, total) =>
       process.stderr.write(

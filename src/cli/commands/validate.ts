@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { Cluster } from '../../cluster/index.js';
-import { compilePipelines, validatePipelines } from '../../compile/pipelines.js';
-import { loadConfig } from '../../content/config.js';
+import { compilePipelines } from '../../compile/index.js';
 import { ContentErrors } from '../../errors.js';
-import { validateRules } from '../../validate/rules.js';
+import { loadConfig, validatePipelines, validateRules } from '../../validate/index.js';
 import { connectTarget, withTargetOptions, type TargetOptions } from '../options.js';
 
 interface ValidateOptions extends TargetOptions {

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
 import stringify from 'fast-json-stable-stringify';
-import { loadAttackTable, type AttackTable } from '../../content/attack.js';
-import { loadConfig, type FiredrillConfig } from '../../content/config.js';
-import { loadRules, type LoadedRule, type RuleFile } from '../../content/rules.js';
+import type { AttackTable } from '../../content/attack.js';
+import type { FiredrillConfig } from '../../content/config.js';
+import type { Detections, LoadedRule, RuleFile } from '../../content/rules.js';
 import { ContentError, ContentErrors } from '../../errors.js';
+import { parseDuration } from '../../time/index.js';
 import type { CompiledRule, Dsl, Severity, ThreatMapping } from '../types.js';
 import { compileCondition, useField, type ConditionContext, type Path } from './condition.js';
-import { parseDuration } from './duration.js';
 
 /** A compiled rule before its hash (Omit distributed over the union). */
 type UnhashedRule = CompiledRule extends infer R ? (R extends CompiledRule ? Omit<R, 'hash'> : never) : never;
@@ -31,33 +30,17 @@ export interface RuleCompilation {
   fields: Map<string, Path>;
 }
 
-/** Compiles every rule under `dir`; throws every problem at once (see validateRules for a report). */
-export function compileRules(dir = 'detections', config: FiredrillConfig = loadConfig()): CompiledRule[] {
-  const results = compileRuleSet(dir, config);
+/** Compiles every rule; throws every problem at once (see validateRules for a report). */
+export function compileRules(detections: Detections, config: FiredrillConfig): CompiledRule[] {
+  const results = compileRuleSet(detections, config);
   const errors = results.flatMap((r) => r.errors);
   if (errors.length) throw new ContentErrors(errors);
   return results.map((r) => r.rule!);
 }
 
-/** Compiles every rule and reports per rule, duplicate ids included; throws only if files do not parse. */
-export function compileRuleSet(dir: string, config: FiredrillConfig): RuleCompilation[] {
-  const attack = loadAttackTable(dir);
-  const results = loadRules(dir).map((loaded) => compileRule(loaded, config, attack));
-  const firstFile = new Map<string, string>();
-  for (const { loaded, errors } of results) {
-    const other = firstFile.get(loaded.rule.id);
-    if (other)
-      errors.push(
-        new ContentError(
-          loaded.source.file,
-          `duplicate rule id (also in ${other})`,
-          loaded.source.lineOf(['id']),
-          'id',
-        ),
-      );
-    else firstFile.set(loaded.rule.id, loaded.source.file);
-  }
-  return results;
+/** Compiles every rule and reports per rule: the rule if it is valid, else its problems. */
+export function compileRuleSet({ rules, attack }: Detections, config: FiredrillConfig): RuleCompilation[] {
+  return rules.map((loaded) => compileRule(loaded, config, attack));
 }
 
 /** Compiles one loaded rule file into the engine's contract (src/compile/types.ts). */
@@ -76,16 +59,11 @@ export function compileRule(
       errors.push(new ContentError(source.file, message, source.lineOf(path), path.join('.') || undefined)),
   };
   const ms = (text: string, path: Path): number => {
-    try {
-      return parseDuration(text);
-    } catch (error) {
-      ctx.problem(path, (error as Error).message);
-      return 0;
-    }
+    const value = parseDuration(text);
+    if (value <= 0) ctx.problem(path, 'must be longer than 0');
+    return value;
   };
 
-  if (basename(source.file).replace(/\.ya?ml$/, '') !== rule.id)
-    ctx.problem(['id'], `must match the file name (${basename(source.file)})`);
   const [low, high] = RISK_RANGES[rule.severity];
   if (rule.risk_score < low || rule.risk_score > high)
     ctx.problem(['risk_score'], `${rule.risk_score} does not fit severity ${rule.severity} (${low}–${high})`);

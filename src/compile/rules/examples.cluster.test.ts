@@ -3,8 +3,8 @@ import { readAlerts } from '../../alerts/index.js';
 import type { Cluster } from '../../cluster/index.js';
 import { compileAll } from '../index.js';
 import { compileRules } from './index.js';
-import { loadConfig } from '../../content/config.js';
-import { loadExamples, type ExampleCase } from '../../content/rules.js';
+import { readConfig } from '../../content/config.js';
+import { readDetections, readExamples, type ExampleCase } from '../../content/rules.js';
 import { deploy } from '../../deploy/index.js';
 import { fieldValues } from '../../engine/fields.js';
 import { runOnce } from '../../engine/index.js';
@@ -16,9 +16,9 @@ import { connectTestCluster, uniqueName } from '../../../test/setup/connect.js';
  * records go through the pipelines under their own marker, the engine evaluates that one rule over the
  * case's time range, and positives must alert (with their `expect:`) while negatives must not.
  */
-const config = loadConfig('firedrill.config.yaml');
-const rules = new Map(compileRules('detections', config).map((r) => [r.id, r]));
-const examples = loadExamples('detections');
+const { config } = readConfig('firedrill.config.yaml');
+const rules = new Map(compileRules(readDetections('detections'), config).map((r) => [r.id, r]));
+const examples = readExamples('detections').values;
 const run = uniqueName('examples');
 
 let cluster: Cluster;

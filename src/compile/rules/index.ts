@@ -7,4 +7,3 @@ export {
   type RuleCompilation,
 } from './compile.js';
 export { compileCondition, type ConditionContext } from './condition.js';
-export { parseDuration } from './duration.js';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../cluster/index.js';
 import { compileRules } from './index.js';
 import type { CompiledQueryRule, CompiledRule, Dsl } from '../types.js';
-import { loadConfig } from '../../content/config.js';
-import { loadExamples, type ExampleCase } from '../../content/rules.js';
+import { readConfig } from '../../content/config.js';
+import { readDetections, readExamples, type ExampleCase } from '../../content/rules.js';
 import { ingestRecords } from '../../ingest/index.js';
 import { installPipelines } from '../../../test/setup/install-pipelines.js';
 import { connectTestCluster, uniqueName } from '../../../test/setup/connect.js';
@@ -14,10 +14,10 @@ import { connectTestCluster, uniqueName } from '../../../test/setup/connect.js';
  * For the other types (joined, counted or baselined by the engine) each query and sequence step must
  * at least find events of every positive case.
  */
-const config = loadConfig('firedrill.config.yaml');
-const compiled = compileRules('detections', config);
+const { config } = readConfig('firedrill.config.yaml');
+const compiled = compileRules(readDetections('detections'), config);
 const rules = compiled.filter((r): r is CompiledQueryRule => r.type === 'query');
-const examples = new Map(loadExamples('detections').map((e) => [e.ruleId, e]));
+const examples = new Map(readExamples('detections').values.map((e) => [e.ruleId, e]));
 const run = uniqueName('rules');
 
 let cluster: Cluster;

@@ -15,13 +15,15 @@ interface CompositeResponse {
   };
 }
 
-interface TotalsResponse {
-  first: { value: number | null };
-  last: { value: number | null };
-}
-
 /** Groups per composite page: also how many an evaluator holds in memory at once. */
 const PAGE = 1000;
+
+/**
+ * Events of different replay runs never make one finding, nor mix with live events: the marker (or its
+ * absence) is part of every group, join key and history, so a finding and its alert id are the same whether
+ * a run evaluates one marker or everything.
+ */
+export const RUN_FIELD = 'firedrill.marker';
 
 /**
  * Every distinct combination of `fields` among events matching `filters`, with the first and last
@@ -36,12 +38,6 @@ export async function* groupPages(
 ): AsyncGenerator<GroupRange[]> {
   const query = { bool: { filter: [...filters, ...markerFilters(context)] } };
   const times = { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } };
-  if (fields.length === 0) {
-    const res = await context.cluster.search<unknown, TotalsResponse>(index, { size: 0, query, aggs: times });
-    const { first, last } = res.aggregations ?? { first: { value: null }, last: { value: null } };
-    if (first.value !== null && last.value !== null) yield [{ group: {}, min: first.value, max: last.value }];
-    return;
-  }
   let after: Record<string, unknown> | undefined;
   do {
     const res = await context.cluster.search<unknown, CompositeResponse>(index, {
@@ -51,7 +47,10 @@ export async function* groupPages(
         groups: {
           composite: {
             size: PAGE,
-            sources: fields.map((field, i) => ({ [`f${i}`]: { terms: { field } } })),
+            sources: [
+              ...fields.map((field, i) => ({ [`f${i}`]: { terms: { field } } })),
+              { run: { terms: { field: RUN_FIELD, missing_bucket: true } } },
+            ],
             ...(after ? { after } : {}),
           },
           aggs: times,
@@ -60,7 +59,10 @@ export async function* groupPages(
     });
     const groups = res.aggregations?.groups;
     const page = (groups?.buckets ?? []).map((bucket) => ({
-      group: Object.fromEntries(fields.map((field, i) => [field, String(bucket.key[`f${i}`])])),
+      group: {
+        ...Object.fromEntries(fields.map((field, i) => [field, String(bucket.key[`f${i}`])])),
+        ...(bucket.key.run != null ? { [RUN_FIELD]: String(bucket.key.run) } : {}),
+      },
       min: bucket.first.value,
       max: bucket.last.value,
     }));
@@ -69,7 +71,8 @@ export async function* groupPages(
   } while (after);
 }
 
-/** Term filters selecting exactly one group. */
+/** Filters selecting exactly one group (a group without a run is live data: events without a marker). */
 export function groupFilters(group: Record<string, string>): Dsl[] {
-  return Object.entries(group).map(([field, value]) => ({ term: { [field]: value } }));
+  const terms = Object.entries(group).map(([field, value]) => ({ term: { [field]: value } }));
+  return RUN_FIELD in group ? terms : [...terms, { bool: { must_not: [{ exists: { field: RUN_FIELD } }] } }];
 }

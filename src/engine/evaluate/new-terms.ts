@@ -13,8 +13,8 @@ import {
 } from '../scope.js';
 import { groupFilters, groupPages, type GroupRange } from './groups.js';
 
-/** Keys checked against history per request. */
-const BATCH = 100;
+/** Keys checked against history per request (one `filters` aggregation, a filter per key). */
+const BATCH = 500;
 /** Evidence events kept per new term. */
 const EVIDENCE = 5;
 
@@ -85,7 +85,9 @@ async function firstEvents(
     ranges.map((range, i) => [
       `k${i}`,
       {
-        bool: { filter: [...groupFilters(range.group), rangeFilter('@timestamp', range.min, range.max + 1)] },
+        bool: {
+          filter: [...groupFilters(range.group), rangeFilter('@timestamp', range.min, range.max + 1)],
+        },
       },
     ]),
   );

@@ -1,19 +1,18 @@
 import picomatch from 'picomatch';
 import type { CompiledQueryRule, Dsl } from '../../compile/types.js';
-import { describeError } from '../../errors.js';
 import { groupOf, type Candidate } from '../candidate.js';
 import type { EventHit } from '../fields.js';
+import { RUN_FIELD } from './groups.js';
 import {
   inScope,
+  markerFilters,
   mergeRanges,
-  scanEvents,
   scopeFilter,
+  TIME_FIELDS,
+  toEvent,
   type EvaluationContext,
   type Scope,
 } from '../scope.js';
-
-/** Events percolated per request: one request evaluates a batch against every query rule of a chunk. */
-const BATCH = 500;
 
 /** The cluster's limit on query clauses when it does not say (`indices.query.bool.max_clause_count`). */
 export const DEFAULT_MAX_CLAUSES = 1024;
@@ -23,87 +22,71 @@ export type QueryOutcome = Candidate[] | Error;
 
 /**
  * Evaluates query rules together: the rules are split into chunks whose combined query stays within the
- * cluster's clause limit; for each chunk the new events that at least one of its rules can match are paged
- * through once and percolated in batches against the chunk's stored queries; `_percolator_document_slot`
- * maps each hit back to its event, which counts for a rule only if it lies in that rule's indices and scope.
+ * cluster's clause limit; for each chunk the new events that at least one of its rules matches are paged
+ * through once, each rule's query named after the rule, so every hit says which rules it matched
+ * (`matched_queries`) — evaluated by the cluster on the real index, no copy of the event needed. An event
+ * counts for a rule only if it lies in that rule's indices and scope.
  */
 export async function evaluateQueryRules(
   context: EvaluationContext,
-  rulesIndex: string,
   scoped: { rule: CompiledQueryRule; scope: Scope }[],
   maxClauses = DEFAULT_MAX_CLAUSES,
 ): Promise<Map<string, QueryOutcome>> {
   const out = new Map<string, QueryOutcome>();
   for (const chunk of chunks(scoped, maxClauses)) {
-    const matches = new Map<string, EventHit[]>(chunk.map(({ rule }) => [rule.id, []]));
-    const failed = new Map<string, Error>();
+    let matches: Map<string, EventHit[]>;
     try {
-      await percolateChunk(context, rulesIndex, chunk, maxClauses, matches, failed);
-    } catch (error) {
-      // Reading the events failed: no rule of this chunk can be evaluated this run.
-      for (const { rule } of chunk) failed.set(rule.id, error as Error);
+      matches = await matchChunk(context, chunk);
+    } catch (whole) {
+      // One query the cluster refuses fails the chunk's search: find it by running the rules one by one.
+      matches = new Map();
+      for (const entry of chunk)
+        try {
+          matches = new Map([...matches, ...(await matchChunk(context, [entry]))]);
+        } catch (error) {
+          out.set(entry.rule.id, error instanceof Error ? error : (whole as Error));
+        }
     }
     for (const { rule } of chunk)
-      out.set(rule.id, failed.get(rule.id) ?? candidatesOf(rule, matches.get(rule.id)!));
+      if (!out.has(rule.id)) out.set(rule.id, candidatesOf(rule, matches.get(rule.id) ?? []));
   }
   return out;
 }
 
-async function percolateChunk(
+/** The events each rule of a chunk matches in its scope, from one paged search with named rule queries. */
+async function matchChunk(
   context: EvaluationContext,
-  rulesIndex: string,
   chunk: { rule: CompiledQueryRule; scope: Scope }[],
-  maxClauses: number,
-  matches: Map<string, EventHit[]>,
-  failed: Map<string, Error>,
-): Promise<void> {
+): Promise<Map<string, EventHit[]>> {
   const field = chunk[0]!.scope.field;
   const union: Scope = { field, ranges: mergeRanges(chunk.flatMap((c) => c.scope.ranges)) };
   const index = [...new Set(chunk.flatMap(({ rule }) => rule.index))];
-  // A rule bigger than the limit is in a chunk of its own and is percolated without a pre-filter.
-  const prefilter = chunk.some(({ rule }) => clauses(rule.query) > maxClauses)
-    ? []
-    : [{ bool: { should: chunk.map(({ rule }) => rule.query), minimum_should_match: 1 } }];
   const entries = new Map(chunk.map((c) => [c.rule.id, { ...c, inIndex: picomatch(c.rule.index) }]));
-  const percolate = async (batch: EventHit[], ids: string[]) => {
-    const res = await context.cluster.search<{ firedrill_rule_id: string }>(rulesIndex, {
-      size: ids.length,
-      _source: ['firedrill_rule_id'],
-      query: {
-        bool: {
-          filter: [
-            { percolate: { field: 'firedrill_percolator', documents: batch.map((event) => event.source) } },
-            { terms: { firedrill_rule_id: ids } },
-          ],
-        },
+  const named = chunk.map(({ rule }) => ({ bool: { filter: [rule.query], _name: rule.id } }));
+  const matches = new Map<string, EventHit[]>(chunk.map(({ rule }) => [rule.id, []]));
+  const pages = context.cluster.scroll<Record<string, unknown>>(index, {
+    sort: ['_doc'], // never a date: see fetchEvents
+    _source: { excludes: ['event.original'] },
+    docvalue_fields: TIME_FIELDS,
+    query: {
+      bool: {
+        filter: [scopeFilter(union), ...markerFilters(context)],
+        should: named,
+        minimum_should_match: 1,
       },
-    });
-    for (const hit of res.hits.hits) {
-      const entry = entries.get(hit._source.firedrill_rule_id);
-      if (!entry) continue;
-      for (const slot of (hit.fields?._percolator_document_slot ?? []) as number[]) {
-        const event = batch[slot];
-        if (!event || !entry.inIndex(event.index)) continue;
+    },
+  });
+  for await (const hits of pages)
+    for (const hit of hits) {
+      const event = toEvent(hit);
+      for (const id of hit.matched_queries ?? []) {
+        const entry = entries.get(id);
+        if (!entry || !entry.inIndex(event.index)) continue;
         if (inScope(entry.scope, field === '@timestamp' ? event.time : event.ingested))
-          matches.get(entry.rule.id)!.push(event);
+          matches.get(id)!.push(event);
       }
     }
-  };
-  for await (const page of scanEvents(context, index, [...prefilter, scopeFilter(union)]))
-    for (let start = 0; start < page.length; start += BATCH) {
-      const batch = page.slice(start, start + BATCH);
-      const live = [...entries.keys()].filter((id) => !failed.has(id));
-      if (live.length === 0) return;
-      try {
-        await percolate(batch, live);
-      } catch {
-        // One stored query the cluster refuses fails the whole percolation: find it rule by rule.
-        for (const id of live)
-          await percolate(batch, [id]).catch((error: unknown) =>
-            failed.set(id, new Error(`percolating its query failed: ${describeError(error)}`)),
-          );
-      }
-    }
+  return matches;
 }
 
 /** Rules in groups whose combined pre-filter stays within the clause limit (a rule over it goes alone). */
@@ -144,8 +127,9 @@ export function clauses(query: unknown): number {
 }
 
 /**
- * One candidate per matching event, or per group and suppression bucket when the rule groups.
- * An event lacking a group-by field alerts on its own: suppression must never hide a match.
+ * One candidate per matching event, or per group (and replay run) and
+ * suppression bucket when the rule groups. An event lacking a group-by field alerts on its own: suppression
+ * must never hide a match.
  */
 export function candidatesOf(rule: CompiledQueryRule, events: EventHit[]): Candidate[] {
   const alone = (event: EventHit): Candidate => ({
@@ -157,7 +141,7 @@ export function candidatesOf(rule: CompiledQueryRule, events: EventHit[]): Candi
   if (rule.groupBy.length === 0) return events.map(alone);
   const buckets = new Map<string, Candidate>();
   for (const event of events.sort((a, b) => a.time - b.time)) {
-    const group = groupOf(event, rule.groupBy);
+    const group = groupOf(event, [...rule.groupBy, RUN_FIELD]) ?? groupOf(event, rule.groupBy);
     if (!group) {
       buckets.set(JSON.stringify([event.index, event.id]), alone(event));
       continue;

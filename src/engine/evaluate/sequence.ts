@@ -10,7 +10,7 @@ import {
   type EvaluationContext,
   type Scope,
 } from '../scope.js';
-import { groupPages } from './groups.js';
+import { groupPages, RUN_FIELD } from './groups.js';
 
 /** Join-value tuples read per round of searches; a tuple of k fields costs k clauses in a filter. */
 const CLAUSES_PER_ROUND = 400;
@@ -33,7 +33,7 @@ export async function evaluateSequenceRule(
   for (const step of rule.steps)
     for await (const page of groupPages(context, rule.index, [step.query, scopeFilter(scope)], step.join))
       for (const { group, min, max } of page) {
-        const values = step.join.map((field) => group[field]!);
+        const values = joinFields(step.join).map((field) => group[field] ?? NO_RUN);
         const key = JSON.stringify(values);
         const known = spans.get(key);
         spans.set(key, {
@@ -43,7 +43,7 @@ export async function evaluateSequenceRule(
         });
       }
   const keys = [...spans.keys()];
-  const batch = Math.max(1, Math.floor(CLAUSES_PER_ROUND / rule.steps[0]!.join.length));
+  const batch = Math.max(1, Math.floor(CLAUSES_PER_ROUND / joinFields(rule.steps[0]!.join).length));
   const candidates: Candidate[] = [];
   for (let start = 0; start < keys.length; start += batch) {
     const slice = keys.slice(start, start + batch).map((key) => spans.get(key)!);
@@ -64,19 +64,23 @@ export async function evaluateSequenceRule(
         fetchEvents(context, rule.index, [
           step.query,
           visibleFilter(scope),
-          joinFilter(step.join, present),
+          joinFilter(joinFields(step.join), present),
           rangeFilter('@timestamp', range.from, range.to),
         ]),
       ),
     );
-    const byKey = perStep.map((events, i) => groupByKey(events, rule.steps[i]!.join));
+    const byKey = perStep.map((events, i) => groupByKey(events, joinFields(rule.steps[i]!.join)));
     for (const values of present) {
       const key = JSON.stringify(values);
       for (const chain of chains(
         rule,
         byKey.map((m) => m.get(key) ?? []),
       )) {
-        const joined = Object.fromEntries(rule.steps[0]!.join.map((field, j) => [field, values[j]!]));
+        const joined = Object.fromEntries(
+          joinFields(rule.steps[0]!.join)
+            .map((field, j) => [field, values[j]!])
+            .filter(([, value]) => value !== NO_RUN),
+        );
         candidates.push({
           rule,
           group: { ...joined, ...(groupOf(chain[0]!, rule.groupBy) ?? {}) },
@@ -109,25 +113,35 @@ async function inEveryStep(
         step.query,
         visibleFilter(scope),
         ...markerFilters(context),
-        joinFilter(step.join, present),
+        joinFilter(joinFields(step.join), present),
         rangeFilter('@timestamp', range.from, range.to),
       ],
       step.join,
     ))
-      for (const { group } of page) found.add(JSON.stringify(step.join.map((field) => group[field])));
+      for (const { group } of page)
+        found.add(JSON.stringify(joinFields(step.join).map((field) => group[field] ?? NO_RUN)));
     present = present.filter((values) => found.has(JSON.stringify(values)));
   }
   return present;
 }
 
+/** The run's own events make a chain: the key of a live event has this in place of a marker. */
+const NO_RUN = '';
+
+/** A step's join fields, and the marker: replay runs never chain with each other or with live events. */
+function joinFields(join: string[]): string[] {
+  return [...join, RUN_FIELD];
+}
+
 /** Events whose join fields hold one of the keys. */
 function joinFilter(fields: string[], keys: string[][]): Dsl {
-  if (fields.length === 1) return { terms: { [fields[0]!]: keys.map((values) => values[0]!) } };
+  const test = (field: string, value: string): Dsl =>
+    field === RUN_FIELD && value === NO_RUN
+      ? { bool: { must_not: [{ exists: { field } }] } }
+      : { term: { [field]: value } };
   return {
     bool: {
-      should: keys.map((values) => ({
-        bool: { filter: fields.map((field, j) => ({ term: { [field]: values[j]! } })) },
-      })),
+      should: keys.map((values) => ({ bool: { filter: fields.map((field, j) => test(field, values[j]!)) } })),
       minimum_should_match: 1,
     },
   };
@@ -137,7 +151,9 @@ function joinFilter(fields: string[], keys: string[][]): Dsl {
 function groupByKey(events: EventHit[], fields: string[]): Map<JoinKey, EventHit[]> {
   const out = new Map<JoinKey, EventHit[]>();
   for (const event of events) {
-    const values = fields.map((field) => firstString(event.source, field));
+    const values = fields.map(
+      (field) => firstString(event.source, field) ?? (field === RUN_FIELD ? NO_RUN : undefined),
+    );
     if (values.some((v) => v === undefined)) continue;
     const key = JSON.stringify(values);
     out.set(key, [...(out.get(key) ?? []), event]);

@@ -162,7 +162,9 @@ export class EmbeddedCluster implements ClusterProvider {
       '--cluster-name',
       clusterName,
     ];
-    const url = `${credentials ? 'https' : 'http'}://localhost:${httpPort}`;
+    const nodeUrl = (port: number) => `${credentials ? 'https' : 'http'}://localhost:${port}`;
+    const url = nodeUrl(httpPort);
+    const getJson = await jsonGetter(credentials);
     const launched = this.detached
       ? await launchDetached(jdk, args, dataDir)
       : launchAttached(jdk, [
@@ -181,19 +183,23 @@ export class EmbeddedCluster implements ClusterProvider {
         this.nodes,
         launched,
         this.startupTimeoutMs,
-        credentials,
+        getJson,
       );
       launched.started();
+      const { child } = launched;
       return {
         url,
         distribution: 'opensearch',
         version,
         nodes: this.nodes,
         provider: 'embedded',
-        pid: launched.child.pid,
+        pid: child.pid,
         dataDir,
         ...credentials,
         stop,
+        ...(this.detached
+          ? {}
+          : { stopNode: (n: number) => stopNode(child, nodeUrl(httpPort + n - 1), n, getJson) }),
       };
     } catch (error) {
       const tail = await launched.logTail();
@@ -209,6 +215,16 @@ export class EmbeddedCluster implements ClusterProvider {
 }
 
 class StartFailure extends Error {}
+
+/** Asks the launcher to close node `n`, then waits until its HTTP port no longer answers. */
+async function stopNode(child: ChildProcess, url: string, n: number, getJson: GetJson): Promise<void> {
+  child.stdin?.write(`stop-node ${n}\n`);
+  for (let i = 0; i < 300; i++) {
+    if ((await getJson(url)) === undefined) return;
+    await sleep(100);
+  }
+  throw new FiredrillError(`node ${n} (${url}) did not stop`);
+}
 
 interface Launched {
   child: ChildProcess;
@@ -276,10 +292,8 @@ async function waitForGreen(
   nodes: number,
   launched: Launched,
   timeoutMs: number,
-  credentials?: ClusterCredentials,
+  getJson: GetJson,
 ): Promise<string> {
-  const ca = credentials ? await readFile(credentials.ca) : undefined;
-  const getJson = <T>(target: string) => fetchJson<T>(target, credentials && ca && { ...credentials, ca });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const exit = launched.exited();
@@ -300,6 +314,15 @@ async function waitForGreen(
     await sleep(250);
   }
   throw new StartFailure(`did not turn green with ${nodes} node(s) within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/** A node's JSON answer, or undefined while it cannot answer. */
+type GetJson = <T>(url: string) => Promise<T | undefined>;
+
+/** How this cluster's nodes are asked: plain HTTP, or https with its CA and superuser when secured. */
+async function jsonGetter(credentials?: ClusterCredentials): Promise<GetJson> {
+  const secured = credentials && { ...credentials, ca: await readFile(credentials.ca) };
+  return (url) => fetchJson(url, secured);
 }
 
 /** A JSON answer, or undefined while the node cannot answer; https with our CA and the superuser when secured. */

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPipelineContent, PORTABLE_PROCESSORS, readPipelineContent } from './pipelines.js';
+import { checkPipelines, loadPipelineContent, PORTABLE_PROCESSORS } from './pipelines.js';
 
 /** A scratch copy of the real pipelines folder with one file rewritten. */
 function withEdit(file: string, edit: (text: string) => string): string {
@@ -13,7 +13,7 @@ function withEdit(file: string, edit: (text: string) => string): string {
 }
 
 function problems(dir: string, processors = PORTABLE_PROCESSORS): string[] {
-  return readPipelineContent(dir, processors).errors.map((e) => e.message.replace(`${dir}/`, ''));
+  return checkPipelines(dir, processors).errors.map((e) => e.message.replace(`${dir}/`, ''));
 }
 
 describe('pipeline content', () => {

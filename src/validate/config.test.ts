@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, loadConfig } from './config.js';
+import { defaultConfig } from '../content/config.js';
+import { loadConfig } from './config.js';
 
 function configFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'fd-config-')), 'firedrill.config.yaml');
@@ -49,7 +50,7 @@ describe('loadConfig', () => {
       'parameters:\n  change_window:\n    days: [mon]\n    hours: { start: 8, end: 25 }\n',
       ':4: parameters.change_window.hours.end: must be <= 24',
     ],
-    ['targets:\n  prod:\n    url: ftp://x\n', ':3: targets.prod.url: must match pattern "^https?://"'],
+    ['targets:\n  prod:\n    url: ftp://x\n', ':3: targets.prod.url: is not an http:// or https:// URL'],
     ['keep_event_orignal: true\n', ':1: keep_event_orignal: unknown field'],
     [
       'parameters:\n  approved_provisioners: arn:aws:iam::111122223333:role/x\n',

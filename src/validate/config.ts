@@ -1,0 +1,25 @@
+import { readConfig, type FiredrillConfig } from '../content/config.js';
+import type { SourceFile } from '../content/yaml.js';
+import { ContentError, ContentErrors } from '../errors.js';
+
+/** Reads the deployment config (src/content/config.ts) and checks what its schema cannot; throws every problem. */
+export function loadConfig(file?: string): FiredrillConfig {
+  const { config, source } = readConfig(file);
+  const problems = source ? checkConfig(config, source) : [];
+  if (problems.length) throw new ContentErrors(problems);
+  return config;
+}
+
+/** An empty change window (start = end) matches nothing: almost certainly meant as all day (0–24). */
+export function checkConfig(config: FiredrillConfig, source: SourceFile): ContentError[] {
+  const { hours } = config.parameters.change_window;
+  if (hours.start !== hours.end) return [];
+  return [
+    new ContentError(
+      source.file,
+      'start and end are the same hour (an empty window); use start 0, end 24 for all day',
+      source.lineOf(['parameters', 'change_window', 'hours']),
+      'parameters.change_window.hours',
+    ),
+  ];
+}
