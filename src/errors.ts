@@ -1,3 +1,5 @@
+import { redact } from './cluster/redact.js';
+
 /**
  * An error a user can act on. The CLI prints `message` as one line and exits with `exitCode`;
  * stack traces appear only with `--verbose`.
@@ -39,8 +41,7 @@ export function contentErrorsOf(error: unknown): ContentError[] {
   throw error;
 }
 
-/** One line for the user; unknown errors keep their message but never their stack. */
+/** One line for the user; unknown errors keep their message but never their stack, nor any credential. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return redact(error instanceof Error ? error.message : String(error));
 }

@@ -10,6 +10,7 @@ import { SOURCE_IDS } from '../src/sources/index.js';
  */
 const LAYERS: Record<string, number> = {
   'errors.ts': 0,
+  'printable.ts': 0,
   time: 0,
   layout: 0,
   sources: 0,
@@ -17,6 +18,7 @@ const LAYERS: Record<string, number> = {
   content: 1,
   providers: 2,
   compile: 2,
+  security: 2,
   validate: 3,
   deploy: 3,
   ingest: 4,

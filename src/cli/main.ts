@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { colorsFor } from './colors.js';
+import { redact, rememberSecret } from '../cluster/redact.js';
 import { describeError, FiredrillError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 
@@ -30,6 +31,9 @@ function withVerboseEverywhere(command: Command): void {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
+  // Known before any command runs, so even an error raised before connecting cannot print them.
+  rememberSecret(process.env.FIREDRILL_PASSWORD, process.env.FIREDRILL_USERNAME);
+  rememberSecret(process.env.FIREDRILL_API_KEY);
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -39,9 +43,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     process.stderr.write(`${colorsFor(process.stderr).red('firedrill: error:')} ${describeError(error)}\n`);
-    if (verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    if (verbose && error instanceof Error) process.stderr.write(`${redact(error.stack ?? '')}\n`);
     if (verbose && error instanceof Error && error.cause instanceof Error)
-      process.stderr.write(`caused by: ${error.cause.stack ?? ''}\n`);
+      process.stderr.write(`caused by: ${redact(error.cause.stack ?? '')}\n`);
     process.exitCode = error instanceof FiredrillError ? error.exitCode : 1;
   }
 }

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { connect, connectOptionsFromEnv, type Cluster } from '../cluster/index.js';
+import { connect, connectOptionsFromEnv, type Cluster, type ConnectOptions } from '../cluster/index.js';
 import { FiredrillError } from '../errors.js';
 import { checkDeploymentName, DEFAULT_DEPLOYMENT } from '../layout/index.js';
-import { readRecordedCluster } from '../providers/state.js';
+import { readRecordedCluster, type RecordedCluster } from '../providers/state.js';
 import { parseDuration, parseTime } from '../time/index.js';
 
 export interface TargetOptions {
@@ -59,12 +59,26 @@ function parsedOption<T>(flags: string, description: string, parse: (text: strin
   });
 }
 
-/** Resolves the target and connects; the URL falls back to FIREDRILL_TARGET, then the recorded local cluster. */
+/**
+ * Resolves the target and connects; the URL falls back to FIREDRILL_TARGET, then the recorded local
+ * cluster, whose CA and superuser apply where the environment names no credentials of its own.
+ */
 export async function connectTarget(options: TargetOptions): Promise<Cluster> {
-  const target = options.target ?? process.env.FIREDRILL_TARGET ?? (await recordedClusterUrl());
-  return connect(connectOptionsFromEnv(target, process.env, { insecure: options.insecure }));
+  return connect(await targetOptions(options));
 }
 
-async function recordedClusterUrl(): Promise<string | undefined> {
-  return (await readRecordedCluster())?.url;
+export async function targetOptions(options: TargetOptions): Promise<ConnectOptions> {
+  const explicit = options.target || process.env.FIREDRILL_TARGET || undefined;
+  const recorded = explicit ? undefined : await readRecordedCluster();
+  return connectOptionsFromEnv(
+    explicit ?? recorded?.url,
+    process.env,
+    { insecure: options.insecure },
+    recorded ? recordedCredentials(recorded) : {},
+  );
+}
+
+/** What `cluster up` recorded about reaching a secured cluster, as connect options. */
+export function recordedCredentials(recorded: RecordedCluster): Partial<ConnectOptions> {
+  return { caFile: recorded.ca, username: recorded.username, password: recorded.password };
 }

@@ -6,6 +6,7 @@ import { drill } from '../../scenarios/drill.js';
 import { writeReports } from '../../reports/write.js';
 import { textSummary } from '../../reports/summary.js';
 import { connectTarget, durationOption, withTargetOptions, type TargetOptions } from '../options.js';
+import { printable } from '../../printable.js';
 
 interface TestCommandOptions extends TargetOptions {
   provider?: 'embedded' | 'testcontainers';
@@ -85,7 +86,7 @@ async function runTests(cluster: Cluster, scenarios: string[], options: TestComm
     withoutRules: options.withoutRule,
     onScenario: (result, i, total) =>
       process.stderr.write(
-        `  [${i + 1}/${total}] ${result.passed ? c.green('pass') : c.red('FAIL')} ${result.name}\n`,
+        `  [${i + 1}/${total}] ${result.passed ? c.green('pass') : c.red('FAIL')} ${printable(result.name)}\n`,
       ),
   });
   const reports = await writeReports(run, options.reportDir);
