@@ -1,4 +1,4 @@
-import { redact } from './cluster/redact.js';
+import { redact } from './redact.js';
 
 /**
  * An error a user can act on. The CLI prints `message` as one line and exits with `exitCode`;

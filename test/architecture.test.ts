@@ -11,6 +11,7 @@ import { SOURCE_IDS } from '../src/sources/index.js';
 const LAYERS: Record<string, number> = {
   'errors.ts': 0,
   'printable.ts': 0,
+  'redact.ts': 0,
   time: 0,
   layout: 0,
   sources: 0,

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { colorsFor } from './colors.js';
-import { redact, rememberSecret } from '../cluster/redact.js';
+import { redact, rememberSecret } from '../redact.js';
 import { describeError, FiredrillError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 

@@ -1,6 +1,6 @@
 import { FiredrillError } from '../errors.js';
 import { clusterError, reasonOf } from './errors.js';
-import { rememberSecret } from './redact.js';
+import { rememberSecret } from '../redact.js';
 import { roleRequests, type PortableRole } from './roles.js';
 import type { ClusterInfo, HttpMethod, RawResponse, RequestParams, Transport } from './types.js';
 

@@ -1,7 +1,7 @@
 import { FiredrillError } from '../errors.js';
 import { Cluster } from './cluster.js';
 import { clusterError } from './errors.js';
-import { redact, rememberSecret } from './redact.js';
+import { redact, rememberSecret } from '../redact.js';
 import { createTransport } from './transports.js';
 import type { ClusterInfo, ConnectOptions, Distribution } from './types.js';
 

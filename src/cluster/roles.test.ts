@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { firedrillRoles } from '../security/roles.js';
 import { Cluster } from './cluster.js';
-import { forgetSecrets, redact } from './redact.js';
+import { forgetSecrets, redact } from '../redact.js';
 import { roleRequests } from './roles.js';
 import type { RawResponse, RequestParams, Transport } from './types.js';
 

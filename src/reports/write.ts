@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { redact } from '../cluster/redact.js';
+import { redact } from '../redact.js';
 import type { RunResult } from '../scenarios/results.js';
 import { computeCoverage, type Coverage } from './coverage.js';
 import { htmlReport } from './html.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FiredrillError, describeError } from '../errors.js';
+import { FiredrillError, describeError } from './errors.js';
 import { forgetSecrets, redact, rememberSecret } from './redact.js';
 
 afterEach(() => forgetSecrets());
