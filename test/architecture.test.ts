@@ -18,6 +18,7 @@ const LAYERS: Record<string, number> = {
   providers: 2,
   compile: 2,
   validate: 3,
+  sigma: 3,
   deploy: 3,
   ingest: 4,
   replay: 5,
