@@ -124,7 +124,7 @@ function exportRule(
         {
           ...meta,
           correlation: {
-            type: 'temporal_ordered',
+            type: s.ordered === false ? 'temporal' : 'temporal_ordered',
             rules: names,
             ...(groupBy.length ? { 'group-by': groupBy } : {}),
             timespan: s.max_span,

@@ -177,13 +177,7 @@ function importCorrelation(
   if (unknown)
     throw new Refusal(`correlation.${unknown}`, 'not a Sigma correlation key firedrill knows', at(unknown));
   const type = c.type;
-  if (type === 'temporal')
-    throw new Refusal(
-      'correlation.type: temporal',
-      'every rule within the timespan in any order has no firedrill rule type yet (temporal_ordered is supported)',
-      at('type'),
-    );
-  if (!['event_count', 'value_count', 'temporal_ordered'].includes(String(type)))
+  if (!['event_count', 'value_count', 'temporal', 'temporal_ordered'].includes(String(type)))
     throw new Refusal(
       `correlation.type: ${String(type)}`,
       'not a Sigma correlation type firedrill supports',
@@ -269,13 +263,13 @@ function importCorrelation(
   const meta = metadata(doc, title, attack, inherited);
   const condition = c.condition;
 
-  if (type === 'temporal_ordered') {
+  if (type === 'temporal_ordered' || type === 'temporal') {
     if (condition !== undefined) {
       const n = isMap(condition) ? (condition.gte ?? condition.eq) : undefined;
       if (!isMap(condition) || Object.keys(condition).length !== 1 || n !== used.length)
         throw new Refusal(
           'correlation.condition',
-          'temporal_ordered must see every rule (gte: the number of rules)',
+          `${type} must see every rule (gte: the number of rules); fewer needs "any n of" sets the engine does not evaluate`,
           at('condition'),
         );
     }
@@ -291,6 +285,7 @@ function importCorrelation(
         type: 'sequence',
         sequence: {
           max_span: timespan,
+          ...(type === 'temporal' ? { ordered: false } : {}),
           steps: used.map((b, i) => ({
             name: b.title,
             join: groups[i]!.length === 1 ? groups[i]![0]! : groups[i]!,

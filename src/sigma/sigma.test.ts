@@ -34,6 +34,7 @@ describe('firedrill sigma import', () => {
       ['aws-denied-create-user-burst', 'threshold'],
       ['aws-iam-user-many-ips', 'threshold'],
       ['aws-key-admin-or-ci', 'query'],
+      ['aws-key-and-policy-any-order', 'sequence'],
       ['aws-user-created-then-key', 'sequence'],
       ['denied-user-creation-or-a-console-password-set', 'query'],
       ['gcp-service-account-key-created-by-a-person', 'query'],
@@ -44,7 +45,7 @@ describe('firedrill sigma import', () => {
     const templates = compilePipelines('pipelines', { keepOriginal: false });
     const validation = validateRules({ dir, config: defaultConfig(), templates });
     expect(validation.errors.map((e) => e.message)).toEqual([]);
-    expect(validation.valid).toBe(9);
+    expect(validation.valid).toBe(10);
   });
 
   it('keeps the meaning: caseless by default, cased on request, correlations as threshold and sequence', () => {
@@ -99,6 +100,8 @@ describe('firedrill sigma import', () => {
       ['IAM user created', ['aws.cloudtrail.recipient_account_id', 'user.target.name']],
       ['Access key created for another user', ['aws.cloudtrail.recipient_account_id', 'user.target.name']],
     ]);
+    expect(sequence.ordered).toBeUndefined();
+    expect(rule('aws-key-and-policy-any-order').sequence).toMatchObject({ max_span: '10m', ordered: false });
   });
 
   it('names every refused rule with file, line, construct and reason, and still writes the others', () => {
@@ -121,14 +124,14 @@ describe('firedrill sigma import', () => {
         `${d}:85: Technique outside the table: tags: attack.t1530: T1530 is not in detections/attack/techniques.yaml; add it there first`,
         `${d}:98: Old aggregation: detection.condition: 'selection | count() by userIdentity.arn > 5': Sigma v1 aggregations (| count() …) are not supported; write a correlation rule`,
         `${d}:106: Unknown selection: detection.condition: 'selection and not filter': no selection named 'filter'`,
-        `${c}:23: Any order: correlation.type: temporal: every rule within the timespan in any order has no firedrill rule type yet (temporal_ordered is supported)`,
-        `${c}:35: Fewer than: correlation.condition.lt: 'lt' needs to know a window ended with no further events (absence), which the engine does not evaluate`,
-        `${c}:44: A range: correlation.condition: gte + lte: a threshold alerts when a count reaches a value (gte, gt); ranges and upper bounds need the window to close without more events, which the engine does not evaluate`,
-        `${c}:55: Exactly: correlation.condition.eq: 'eq' needs to know a window ended with no further events (absence), which the engine does not evaluate`,
-        `${c}:60: Correlation of a correlation: correlation.rules.any_order: correlations of correlations are not supported`,
-        `${c}:72: Different group fields in one threshold: correlation.aliases: a threshold groups every event by the same fields; these rules map the group to different indexed fields`,
-        `${c}:82: Unknown rule: correlation.rules.nowhere: no rule with that name or id among the imported files`,
-        `${c}:91: Weeks: correlation.timespan: '1w' is not a timespan firedrill reads (s, m, h or d)`,
+        `${c}:28: Any order, one of two: correlation.condition: temporal must see every rule (gte: the number of rules); fewer needs "any n of" sets the engine does not evaluate`,
+        `${c}:37: Fewer than: correlation.condition.lt: 'lt' needs to know a window ended with no further events (absence), which the engine does not evaluate`,
+        `${c}:46: A range: correlation.condition: gte + lte: a threshold alerts when a count reaches a value (gte, gt); ranges and upper bounds need the window to close without more events, which the engine does not evaluate`,
+        `${c}:57: Exactly: correlation.condition.eq: 'eq' needs to know a window ended with no further events (absence), which the engine does not evaluate`,
+        `${c}:62: Correlation of a correlation: correlation.rules.any_order: correlations of correlations are not supported`,
+        `${c}:74: Different group fields in one threshold: correlation.aliases: a threshold groups every event by the same fields; these rules map the group to different indexed fields`,
+        `${c}:84: Unknown rule: correlation.rules.nowhere: no rule with that name or id among the imported files`,
+        `${c}:93: Weeks: correlation.timespan: '1w' is not a timespan firedrill reads (s, m, h or d)`,
       ].sort(),
     );
   });
