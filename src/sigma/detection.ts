@@ -124,8 +124,6 @@ function compileFieldTest(
   }
   const values = Array.isArray(value) ? value : [value];
   if (values.length === 0) throw new Refusal(construct, 'an empty list of values', path);
-  if (has('all') && values.length < 2)
-    throw new Refusal(construct, "'all' needs a list of at least two values", path);
 
   let tests: Condition[];
   if (kind === 'cidr') {

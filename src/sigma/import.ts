@@ -113,6 +113,16 @@ export function importSigma(inputs: string[], options: ImportOptions): ImportRes
   };
 
   for (const doc of correlations) {
+    // The rules a correlation names do not alert on their own unless it says generate: true, even when the
+    // correlation itself is refused (their alerts would be ones the author never asked for).
+    const c = isMap(doc.value.correlation) ? doc.value.correlation : {};
+    for (const ref of Array.isArray(c.rules) ? c.rules : [c.rules]) {
+      const base = bases.get(String(ref));
+      if (base) {
+        base.referenced = true;
+        base.generate ||= c.generate === true;
+      }
+    }
     try {
       const { rule, used, generate } = importCorrelation(
         doc,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,7 +106,9 @@ describe('firedrill sigma import', () => {
 
   it('names every refused rule with file, line, construct and reason, and still writes the others', () => {
     const { result } = importInto(['test/sigma/refused']);
-    expect(result.rules.map((r) => r.rule.id)).toEqual(['base-create-key', 'base-create-user']);
+    expect(result.rules.map((r) => [r.rule.id, r.rule.where])).toEqual([
+      ['a-rule-that-converts', { 'event.action': { wildcard: '*Create*', case_insensitive: true } }],
+    ]);
     const d = 'test/sigma/refused/detection.yml';
     const c = 'test/sigma/refused/correlation.yml';
     expect(result.refused.map(formatRefusal).sort()).toEqual(
@@ -124,16 +126,49 @@ describe('firedrill sigma import', () => {
         `${d}:85: Technique outside the table: tags: attack.t1530: T1530 is not in detections/attack/techniques.yaml; add it there first`,
         `${d}:98: Old aggregation: detection.condition: 'selection | count() by userIdentity.arn > 5': Sigma v1 aggregations (| count() …) are not supported; write a correlation rule`,
         `${d}:106: Unknown selection: detection.condition: 'selection and not filter': no selection named 'filter'`,
-        `${c}:28: Any order, one of two: correlation.condition: temporal must see every rule (gte: the number of rules); fewer needs "any n of" sets the engine does not evaluate`,
-        `${c}:37: Fewer than: correlation.condition.lt: 'lt' needs to know a window ended with no further events (absence), which the engine does not evaluate`,
-        `${c}:46: A range: correlation.condition: gte + lte: a threshold alerts when a count reaches a value (gte, gt); ranges and upper bounds need the window to close without more events, which the engine does not evaluate`,
-        `${c}:57: Exactly: correlation.condition.eq: 'eq' needs to know a window ended with no further events (absence), which the engine does not evaluate`,
-        `${c}:62: Correlation of a correlation: correlation.rules.any_order: correlations of correlations are not supported`,
-        `${c}:74: Different group fields in one threshold: correlation.aliases: a threshold groups every event by the same fields; these rules map the group to different indexed fields`,
-        `${c}:84: Unknown rule: correlation.rules.nowhere: no rule with that name or id among the imported files`,
-        `${c}:93: Weeks: correlation.timespan: '1w' is not a timespan firedrill reads (s, m, h or d)`,
+        `${c}:29: Any order, one of two: correlation.condition: temporal must see every rule (gte: the number of rules); fewer needs "any n of" sets the engine does not evaluate`,
+        `${c}:38: Fewer than: correlation.condition.lt: 'lt' needs to know a window ended with no further events (absence), which the engine does not evaluate`,
+        `${c}:47: A range: correlation.condition: gte + lte: a threshold alerts when a count reaches a value (gte, gt); ranges and upper bounds need the window to close without more events, which the engine does not evaluate`,
+        `${c}:58: Exactly: correlation.condition.eq: 'eq' needs to know a window ended with no further events (absence), which the engine does not evaluate`,
+        `${c}:63: Correlation of a correlation: correlation.rules.any_order: correlations of correlations are not supported`,
+        `${c}:75: Different group fields in one threshold: correlation.aliases: a threshold groups every event by the same fields; these rules map the group to different indexed fields`,
+        `${c}:85: Unknown rule: correlation.rules.nowhere: no rule with that name or id among the imported files`,
+        `${c}:94: Weeks: correlation.timespan: '1w' is not a timespan firedrill reads (s, m, h or d)`,
       ].sort(),
     );
+  });
+
+  it('counts all events as one group without group-by, and writes the named rules too with generate: true', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-sigma-generate-'));
+    writeFileSync(
+      join(dir, 'rules.yml'),
+      [
+        'title: Root call',
+        'name: root_call',
+        'tags: [attack.initial-access, attack.t1078.004]',
+        'logsource: { product: aws, service: cloudtrail }',
+        'detection: { selection: { userIdentity.type|cased: Root }, condition: selection }',
+        '---',
+        'title: Root busy',
+        'correlation:',
+        '  type: event_count',
+        '  rules: [root_call]',
+        '  timespan: 1h',
+        '  condition: { gt: 9 }',
+        '  generate: true',
+      ].join('\n'),
+    );
+    const { result } = importInto([dir]);
+    expect(result.refused).toEqual([]);
+    expect(result.rules.map((r) => [r.rule.id, r.rule.type, r.rule.threshold, r.rule.where])).toEqual([
+      [
+        'root-busy',
+        'threshold',
+        { group_by: ['event.kind'], value: 10, window: '1h' },
+        { 'aws.cloudtrail.user_identity.type': { equals: 'Root' } },
+      ],
+      ['root-call', 'query', undefined, { 'aws.cloudtrail.user_identity.type': { equals: 'Root' } }],
+    ]);
   });
 
   it('takes extra field-table rows from the config', () => {
@@ -179,10 +214,10 @@ describe('firedrill sigma import', () => {
       { env: { ...process.env, NO_COLOR: '1' } },
     ).catch((e: unknown) => e)) as { code: number; stdout: string; stderr: string };
     expect(error.code).toBe(1);
-    expect(error.stdout).toContain('2 rule(s) written');
+    expect(error.stdout).toContain('1 rule(s) written');
     expect(error.stderr.trim().split('\n')).toHaveLength(22);
     expect(error.stderr).toContain('firedrill: error: 21 rule(s) refused');
-    expect(readdirSync(join(out, 'sigma')).sort()).toEqual(['base-create-key.yaml', 'base-create-user.yaml']);
+    expect(readdirSync(join(out, 'sigma'))).toEqual(['a-rule-that-converts.yaml']);
   }, 60_000);
 });
 
