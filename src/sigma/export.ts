@@ -25,18 +25,24 @@ export function exportSigma(
   const match = patterns.length ? picomatch(patterns) : () => true;
   const result: ExportResult = { files: [], refused: [] };
   for (const loaded of readRules(detections).filter((r) => match(r.rule.id))) {
+    // Every part that cannot be carried is named (the detection stops at its first problem).
+    const problems: Refusal[] = [];
+    let docs: Record<string, unknown>[] | undefined;
     try {
-      result.files.push({ id: loaded.rule.id, docs: exportRule(loaded.rule, sources, attack.data.tactics) });
+      docs = exportRule(loaded.rule, sources, attack.data.tactics, problems);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
+      problems.push(error);
+    }
+    if (docs && !problems.length) result.files.push({ id: loaded.rule.id, docs });
+    for (const problem of problems)
       result.refused.push({
         file: loaded.source.file,
-        line: loaded.source.lineOf(error.path),
+        line: loaded.source.lineOf(problem.path),
         rule: loaded.rule.id,
-        construct: error.construct,
-        reason: error.reason,
+        construct: problem.construct,
+        reason: problem.reason,
       });
-    }
   }
   return result;
 }
@@ -57,12 +63,15 @@ function exportRule(
   rule: RuleFile,
   sources: SigmaSource[],
   tactics: Record<string, string>,
+  problems: Refusal[],
 ): Record<string, unknown>[] {
   if (rule.exempt_approved_provisioners)
-    throw new Refusal(
-      'exempt_approved_provisioners',
-      'the exemption of approved_provisioners is a deployment parameter Sigma cannot carry (set it to false to export)',
-      ['exempt_approved_provisioners'],
+    problems.push(
+      new Refusal(
+        'exempt_approved_provisioners',
+        'the exemption of approved_provisioners is a deployment parameter Sigma cannot carry (set it to false to export)',
+        ['exempt_approved_provisioners'],
+      ),
     );
   const source = sourceOfIndex(sources, rule.index);
   if (!source)
@@ -189,11 +198,11 @@ function detection(where: Condition, source: SigmaSource, path: Path): Record<st
     return name;
   };
   const expr = (c: Condition, p: Path): string => {
-    const tests = fieldTests(c);
+    const tests = fieldTests(c, p);
     if (tests) return conjunction(tests, p);
     if (Array.isArray(c.any)) {
       const maps = (c.any as Condition[]).map((x, i) => {
-        const t = fieldTests(x);
+        const t = fieldTests(x, [...p, 'any', i]);
         return t ? selectionMap(t, [...p, 'any', i]) : undefined;
       });
       if (maps.every((m) => m !== undefined)) return add(maps);

@@ -237,11 +237,32 @@ describe('firedrill sigma export', () => {
     expect(b).toEqual(a);
   });
 
-  it('exports what a native rule can express and names what it cannot', () => {
+  it('names everything a native rule carries that Sigma cannot, with its line', () => {
     const result = exportSigma('detections', ['an1608-*']);
     expect(result.files).toEqual([]);
-    const reasons = new Set(result.refused.map((r) => r.construct));
-    expect(reasons).toEqual(new Set(['exempt_approved_provisioners', 'firedrill.activity']));
-    expect(result.refused.every((r) => r.file.startsWith('detections/an1608/') && r.line)).toBe(true);
+    const byRule = new Map<string, string[]>();
+    for (const r of result.refused) byRule.set(r.rule!, [...(byRule.get(r.rule!) ?? []), r.construct]);
+    expect(byRule.size).toBe(18);
+    // Besides the exemption (all but one rule), each reads something Sigma has no raw field or form for.
+    for (const [rule, constructs] of byRule)
+      expect(
+        constructs.filter((c) => c !== 'exempt_approved_provisioners'),
+        rule,
+      ).toHaveLength(1);
+    expect([...byRule.values()].filter((c) => c.includes('exempt_approved_provisioners'))).toHaveLength(17);
+    expect(new Set(result.refused.map((r) => r.construct))).toEqual(
+      new Set([
+        'exempt_approved_provisioners',
+        'index',
+        'event.outcome',
+        'firedrill.activity',
+        'cloud.account.id',
+        'sequence.steps.join',
+      ]),
+    );
+    const root = result.refused.find(
+      (r) => r.rule === 'an1608-aws-account-created-by-root' && r.construct === 'firedrill.activity',
+    );
+    expect(root?.line).toBe(30);
   });
 });

@@ -69,7 +69,7 @@ export function sigmaCommand(): Command {
       const result = exportSigma(options.detections, rules, { fields: config.sigmaFields });
       const written = writeExported(result, options.out);
       process.stdout.write(
-        `sigma export: ${written.length} file(s) written to ${options.out}, ${result.refused.length} refused\n`,
+        `sigma export: ${written.length} file(s) written to ${options.out}, ${new Set(result.refused.map((r) => r.rule)).size} rule(s) refused\n`,
       );
       report(result.refused);
     });
@@ -79,11 +79,9 @@ export function sigmaCommand(): Command {
 /** One line per refused rule on stderr; exit 1 when any was refused (the others are written). */
 function report(refused: RefusedRule[]): void {
   for (const r of refused) process.stderr.write(`${formatRefusal(r)}\n`);
+  const rules = new Set(refused.map((r) => `${r.file}\0${r.rule ?? r.line}`)).size;
   if (refused.length)
-    throw new FiredrillError(
-      `${refused.length} rule(s) refused: nothing was approximated; the others were written`,
-      {
-        exitCode: 1,
-      },
-    );
+    throw new FiredrillError(`${rules} rule(s) refused: nothing was approximated; the others were written`, {
+      exitCode: 1,
+    });
 }
