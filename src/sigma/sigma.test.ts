@@ -171,6 +171,62 @@ describe('firedrill sigma import', () => {
     ]);
   });
 
+  it('compares numbers with gt/gte/lt/lte, reads re|s, and keeps each source apart in a correlation of two', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'firedrill-sigma-more-'));
+    writeFileSync(
+      join(dir, 'rules.yml'),
+      [
+        'title: GCP call failed',
+        'name: gcp_failed',
+        'tags: [attack.persistence, attack.t1098.001]',
+        'logsource: { product: gcp, service: gcp.audit }',
+        'detection:',
+        '  selection: { protoPayload.status.code|gte: 1, protoPayload.status.code|lt: 17 }',
+        '  condition: selection',
+        '---',
+        'title: AWS call from a script',
+        'name: aws_script',
+        'tags: [attack.persistence, attack.t1098.001]',
+        'logsource: { product: aws, service: cloudtrail }',
+        'detection:',
+        "  selection: { userAgent|re|s: '^Boto3/.+' }",
+        '  condition: selection',
+        '---',
+        'title: Failures across clouds',
+        'tags: [attack.persistence, attack.t1098.001]',
+        'correlation:',
+        '  type: event_count',
+        '  rules: [gcp_failed, aws_script]',
+        '  timespan: 5m',
+        '  condition: { gte: 2 }',
+        '  generate: true',
+      ].join('\n'),
+    );
+    const { result } = importInto([dir]);
+    expect(result.refused.map(formatRefusal)).toEqual([]);
+    const rule = (id: string) => result.rules.find((r) => r.rule.id === id)!.rule;
+    expect(rule('gcp-failed').where).toEqual({
+      all: [{ 'gcp.audit.status.code': { gte: 1 } }, { 'gcp.audit.status.code': { lt: 17 } }],
+    });
+    expect(rule('aws-script').where).toEqual({ 'user_agent.original': { regexp: 'Boto3/.+.*' } });
+    expect(rule('failures-across-clouds')).toMatchObject({
+      index: ['logs-gcp.audit-*', 'logs-aws.cloudtrail-*'],
+      where: {
+        any: [
+          {
+            all: [
+              { 'event.dataset': 'gcp.audit' },
+              { 'gcp.audit.status.code': { gte: 1 } },
+              { 'gcp.audit.status.code': { lt: 17 } },
+            ],
+          },
+          { all: [{ 'event.dataset': 'aws.cloudtrail' }, { 'user_agent.original': { regexp: 'Boto3/.+.*' } }] },
+        ],
+      },
+      threshold: { group_by: ['event.kind'], value: 2, window: '5m' },
+    });
+  });
+
   it('takes extra field-table rows from the config', () => {
     const { result } = importInto(['test/sigma/refused/detection.yml'], {
       'aws-cloudtrail': { 'tlsDetails.tlsVersion': 'tls.version' },
