@@ -33,12 +33,12 @@ afterAll(async () => {
 describe('the Sigma corpus, imported, deployed and replayed', () => {
   it('fires on every attack scenario and stays quiet on every look-alike', async () => {
     const rules = await deployPack(cluster, { contentDir: content, deployment: DEPLOYMENT });
-    expect(rules).toHaveLength(10);
+    expect(rules).toHaveLength(12);
     const scenarios = loadScenarios(['test/sigma/scenarios']);
     const run = await new ScenarioHarness(cluster).withDeployment(DEPLOYMENT).withRules(rules).run(scenarios);
     const failed = run.scenarios.filter((s) => !s.passed).map((s) => `${s.name}: ${s.failures.join('; ')}`);
     expect(failed).toEqual([]);
-    expect(run.scenarios).toHaveLength(18);
+    expect(run.scenarios).toHaveLength(20);
     // Every imported rule is proven by an attack scenario, and named by a look-alike except where noted.
     const proven = new Set(
       run.scenarios

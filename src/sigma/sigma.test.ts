@@ -36,6 +36,8 @@ describe('firedrill sigma import', () => {
       ['aws-key-admin-or-ci', 'query'],
       ['aws-key-and-policy-any-order', 'sequence'],
       ['aws-user-created-then-key', 'sequence'],
+      ['credentials-added-by-the-break-glass-account', 'query'],
+      ['credentials-added-by-the-break-glass-account-exact-upn', 'query'],
       ['denied-user-creation-or-a-console-password-set', 'query'],
       ['gcp-service-account-key-created-by-a-person', 'query'],
       ['iam-user-created-by-an-iam-user-from-the-documentation-range', 'query'],
@@ -45,7 +47,7 @@ describe('firedrill sigma import', () => {
     const templates = compilePipelines('pipelines', { keepOriginal: false });
     const validation = validateRules({ dir, config: defaultConfig(), templates });
     expect(validation.errors.map((e) => e.message)).toEqual([]);
-    expect(validation.valid).toBe(10);
+    expect(validation.valid).toBe(12);
   });
 
   it('keeps the meaning: caseless by default, cased on request, correlations as threshold and sequence', () => {
