@@ -222,7 +222,9 @@ describe('firedrill sigma import', () => {
               { 'gcp.audit.status.code': { lt: 17 } },
             ],
           },
-          { all: [{ 'event.dataset': 'aws.cloudtrail' }, { 'user_agent.original': { regexp: 'Boto3/.+.*' } }] },
+          {
+            all: [{ 'event.dataset': 'aws.cloudtrail' }, { 'user_agent.original': { regexp: 'Boto3/.+.*' } }],
+          },
         ],
       },
       threshold: { group_by: ['event.kind'], value: 2, window: '5m' },
