@@ -76,7 +76,7 @@ const validateAttackFile = compileSchema(AttackTableSchema);
 
 /** The bundled ATT&CK slice: resolves rule references to named mappings, or says what is wrong. */
 export class AttackTable {
-  constructor(private readonly data: AttackFile) {}
+  constructor(readonly data: AttackFile) {}
 
   /** The ECS-ready mapping for a reference; throws a one-line problem naming the bad id. */
   resolve(ref: ThreatRef): ThreatMapping {

@@ -10,6 +10,7 @@ import { planCommand } from './plan.js';
 import { replayCommand } from './replay.js';
 import { rollbackCommand } from './rollback.js';
 import { rolesCommand } from './roles.js';
+import { sigmaCommand } from './sigma.js';
 import { healthCommand } from './health.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   program.addCommand(testCommand());
   program.addCommand(healthCommand());
   program.addCommand(rolesCommand());
+  program.addCommand(sigmaCommand());
 }
