@@ -106,6 +106,9 @@ describe('checkQuery', () => {
             { exists: { field: 'user.name' } },
             { prefix: { 'user.name': { value: 'svc-' } } },
             { wildcard: { 'user.agent': { value: '*aws-cli*' } } },
+            { term: { 'user.name': { value: 'Break-Glass', case_insensitive: true } } },
+            { prefix: { 'user.name': { value: 'svc-', case_insensitive: true } } },
+            { regexp: { 'user.name': { value: 'svc-[a-z]+', flags: 'NONE', case_insensitive: true } } },
             { range: { 'firedrill.time.hour': { gte: 8, lt: 18 } } },
           ],
           should: [{ match_none: {} }],
@@ -120,6 +123,16 @@ describe('checkQuery', () => {
     expect(() => checkQuery({ wildcard: { f: { value: '*', rewrite: 'x' } } })).toThrow(/'rewrite'/);
     expect(() => checkQuery({ range: { f: { gte: 1, format: 'x' } } })).toThrow(/'format'/);
     expect(() => checkQuery({ term: { 'a b': 1 } })).toThrow(/not a field name/);
-    expect(() => checkQuery({ term: { f: { value: 1 } } })).toThrow(/string, number or boolean/);
+    expect(() => checkQuery({ term: { f: { value: 1, boost: 2 } } })).toThrow(/'boost'/);
+    expect(() => checkQuery({ term: { f: { value: {} } } })).toThrow(/string, number or boolean/);
+    expect(() => checkQuery({ regexp: { f: { value: 'a.*', flags: 'ALL' } } })).toThrow(
+      /flags must be 'NONE'/,
+    );
+    expect(() =>
+      checkQuery({ regexp: { f: { value: 'a', flags: 'NONE', max_determinized_states: 1e9 } } }),
+    ).toThrow(/'max_determinized_states'/);
+    expect(() => checkQuery({ prefix: { f: { value: 'a', case_insensitive: 'yes' } } })).toThrow(
+      /case_insensitive/,
+    );
   });
 });

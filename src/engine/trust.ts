@@ -16,7 +16,8 @@ export class RuleRefusal extends Error {}
 /** The query forms the compiler produces (src/compile/rules/condition.ts), and the keys each may have. */
 const QUERY_FORMS: Record<string, (body: unknown) => void> = {
   bool: checkBool,
-  term: (body) => onField(body, checkScalar),
+  term: (body) =>
+    onField(body, (value) => (typeof value === 'object' ? checkValueObject(value) : checkScalar(value))),
   terms: (body) => onField(body, checkScalarList),
   exists: (body) => {
     const { field } = plainObject(body, ['field']);
@@ -24,6 +25,13 @@ const QUERY_FORMS: Record<string, (body: unknown) => void> = {
   },
   prefix: (body) => onField(body, checkValueObject),
   wildcard: (body) => onField(body, checkValueObject),
+  // Lucene's optional regexp operators stay off, as the compiler writes them.
+  regexp: (body) =>
+    onField(body, (value) => {
+      checkValueObject(value, ['flags']);
+      if ((value as { flags?: unknown }).flags !== 'NONE')
+        throw new RuleRefusal("regexp flags must be 'NONE'");
+    }),
   range: (body) =>
     onField(body, (bounds) => {
       for (const value of Object.values(plainObject(bounds, ['gte', 'gt', 'lte', 'lt']))) checkScalar(value);
@@ -79,8 +87,12 @@ function checkScalarList(value: unknown): void {
   value.forEach(checkScalar);
 }
 
-function checkValueObject(value: unknown): void {
-  checkScalar(plainObject(value, ['value']).value);
+/** `{ value }`, optionally caseless, as the compiler writes term, prefix, wildcard and regexp tests. */
+function checkValueObject(value: unknown, extra: string[] = []): void {
+  const test = plainObject(value, ['value', 'case_insensitive', ...extra]);
+  checkScalar(test.value);
+  if (test.case_insensitive !== undefined && test.case_insensitive !== true)
+    throw new RuleRefusal('case_insensitive must be true when present');
 }
 
 function plainObject(value: unknown, allowed?: string[]): Record<string, unknown> {
