@@ -67,7 +67,7 @@ describe.each(SOURCE_IDS)('%s golden files', (source) => {
       size: 1000,
     });
     const actual = stored.hits.hits.map((hit) => {
-      // The golden ids are the log's own: a replayed copy's id ends with its marker (the router's id-per-marker).
+      // The golden ids are the log's own: a replayed copy's id ends with its marker (finishEvent, scripts/finish-event.painless).
       const _id = hit._id.replace(`@${marker}`, '');
       const doc = { _index: hit._index, _id, _source: hit._source } as GoldenDoc;
       delete (doc._source.firedrill as Record<string, unknown>).marker;

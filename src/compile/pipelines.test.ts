@@ -28,6 +28,24 @@ describe('compilePipelines', () => {
     expect(text).not.toContain('unless_option');
   });
 
+  it('splits the paths copy-fields.painless copies into lists of keys, once, at compile time', () => {
+    const aws = compilePipelines().find((r) => r.kind === 'pipeline' && r.id === 'firedrill-aws-cloudtrail')!;
+    const params = (aws.body.processors as Processors).find((p) => p.script?.tag === 'map-fields')!.script!
+      .params as Record<string, unknown>;
+    expect((params.scalars as unknown[])[0]).toEqual([
+      ['json', 'eventID'],
+      ['event', 'id'],
+    ]);
+    expect((params.objects as unknown[][])[0]![2]).toEqual(['aws', 'cloudtrail', 'request_parameters']);
+    const actions = params.actions as Record<string, { copy?: unknown[] }>;
+    expect(actions['identitystore.amazonaws.com:CreateGroup']!.copy![1]).toEqual([
+      ['json', 'responseElements', 'groupId'],
+      ['group', 'id'],
+    ]);
+    // Left for the scripts' own dotted-path calls: constants and everything else.
+    expect(Object.keys(params.constants as object)).toContain('event.dataset');
+  });
+
   it('removes event.original unless keep_event_original is on', () => {
     const drops = (p: Processors) => p.some((x) => x.remove?.tag === 'drop-event-original');
     expect(drops(router(false))).toBe(true);

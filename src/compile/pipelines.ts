@@ -66,6 +66,8 @@ function compileProcessors(
     if (sourceFiles) {
       const parts = sourceFiles.map((file) => scriptText(scripts, file));
       compiled.source = [...parts, ...(typeof rest.source === 'string' ? [rest.source] : [])].join('\n');
+      if (sourceFiles.includes(COPY_FIELDS) && isRecord(rest.params))
+        compiled.params = splitCopyPaths(rest.params);
     }
     if (onFailure) compiled.on_failure = compileProcessors(onFailure, scripts, enabled);
     if (type === 'foreach' && compiled.processor) {
@@ -81,4 +83,37 @@ function scriptText(scripts: Record<string, string>, file: string): string {
   const text = scripts[file];
   if (text === undefined) throw new Error(`script ${file} was not read with the pipeline content`);
   return text;
+}
+
+/** The shared Painless that copies values between paths; its pairs reach the cluster as lists of keys. */
+const COPY_FIELDS = 'scripts/copy-fields.painless';
+
+/**
+ * copy-fields.painless reads its pairs' paths as lists of keys, so no event pays for splitting them: the
+ * dotted paths people write in `scalars`, `objects` and each `actions.*.copy` are split here, once.
+ */
+export function splitCopyPaths(params: Record<string, unknown>): Record<string, unknown> {
+  const pairs = (list: unknown) =>
+    Array.isArray(list)
+      ? list.map((pair) =>
+          Array.isArray(pair)
+            ? pair.map((path) => (typeof path === 'string' ? path.split('.') : path))
+            : pair,
+        )
+      : list;
+  const out: Record<string, unknown> = { ...params };
+  for (const key of ['scalars', 'objects']) if (key in out) out[key] = pairs(out[key]);
+  if (isRecord(out.actions)) {
+    out.actions = Object.fromEntries(
+      Object.entries(out.actions).map(([name, entry]) => [
+        name,
+        isRecord(entry) && 'copy' in entry ? { ...entry, copy: pairs(entry.copy) } : entry,
+      ]),
+    );
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
