@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
+import { PACKAGE_ROOT } from './paths.js';
 import { documentOptions, Pattern } from './schema.js';
 import { compileSchema, loadValidated } from './yaml.js';
 
@@ -110,7 +112,9 @@ export class AttackTable {
 
 const ATTACK_TABLE_HINT = 'detections/attack/techniques.yaml';
 
-/** Reads `<dir>/attack/techniques.yaml`, schema-checked. */
+/** Reads `<dir>/attack/techniques.yaml`, schema-checked; a content repository without one uses the package's. */
 export function readAttackTable(dir = 'detections'): AttackTable {
-  return new AttackTable(loadValidated(join(dir, 'attack', 'techniques.yaml'), validateAttackFile).value);
+  const own = join(dir, 'attack', 'techniques.yaml');
+  const file = existsSync(own) ? own : join(PACKAGE_ROOT, 'detections', 'attack', 'techniques.yaml');
+  return new AttackTable(loadValidated(file, validateAttackFile).value);
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { ContentError } from '../errors.js';
 import { documentOptions, Pattern, StringEnum } from './schema.js';
@@ -52,16 +53,18 @@ const ParametersSchema = Type.Object(
     change_window: Type.Optional(ChangeWindowSchema),
   },
   {
-    propertyNames: { pattern: '^[a-z][a-z0-9_]*$' },
+    propertyNames: Pattern('^[a-z][a-z0-9_]*$', 'is not a parameter name like corporate_ranges'),
     additionalProperties: StringList('A list parameter for in_param in your own rules.'),
     description: 'Deployment parameters that rules reference by name (in_param, in_window).',
   },
 );
 
+const TARGET_NAME = '^[A-Za-z0-9_.-]+$';
+
 export const ConfigSchema = Type.Object(
   {
     targets: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }), TargetSchema, {
+      Type.Record(Type.String({ pattern: TARGET_NAME }), TargetSchema, {
         additionalProperties: false,
         description: 'Clusters by name, for firedrill deploy --env NAME.',
       }),
@@ -111,11 +114,32 @@ export function defaultConfig(): FiredrillConfig {
 const validateConfigFile = compileSchema(ConfigSchema);
 
 /**
+ * The config a content directory is compiled with when none is named: `<content>/firedrill.config.yaml`,
+ * else the first one from the working directory up to the repository root (the folder holding `.git`).
+ * Outside a repository only the working directory counts, so a stray file in a home folder is never used.
+ */
+export function findConfigFile(contentDir = '.', cwd = process.cwd()): string | undefined {
+  const inContent = join(contentDir, DEFAULT_CONFIG_FILE);
+  if (existsSync(inContent)) return inContent;
+  const dirs: string[] = [];
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    dirs.push(dir);
+    if (existsSync(join(dir, '.git'))) break;
+    if (dirname(dir) === dir) {
+      dirs.splice(1);
+      break;
+    }
+  }
+  const found = dirs.map((d) => join(d, DEFAULT_CONFIG_FILE)).find((f) => existsSync(f));
+  return found && resolve(cwd) === dirname(found) ? DEFAULT_CONFIG_FILE : found;
+}
+
+/**
  * Reads the deployment config, schema-checked, with the defaults filled in. Without a file name it reads
- * `firedrill.config.yaml` when present, else returns the defaults; a named file must exist.
+ * the one `findConfigFile()` finds, else returns the defaults; a named file must exist.
  */
 export function readConfig(file?: string): { config: FiredrillConfig; source?: SourceFile } {
-  const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const path = file ?? findConfigFile();
   if (!path) return { config: defaultConfig() };
   if (!existsSync(path)) throw new ContentError(path, 'config file not found');
   const { value, source } = loadValidated(path, validateConfigFile);
