@@ -122,14 +122,14 @@ describe('firedrill replay / cleanup', () => {
 
   it('refuses a bad --shift-to and a missing file with one line and a non-zero exit', async () => {
     const bad = await firedrill('replay', RAW, '--shift-to', 'yesterday');
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(64);
     expect(bad.stderr.trim()).toBe(
       "firedrill: error: --shift-to: 'yesterday' is not 'now', an ISO 8601 time like 2026-01-05T10:00:00Z or a duration ago like 2h",
     );
     const dir = mkdtempSync(join(tmpdir(), 'fd-'));
     writeFileSync(join(dir, 'x.json'), '{}');
     const missing = await firedrill('replay', join(dir, 'nope.json'));
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(64);
     expect(missing.stderr.trim()).toBe(`firedrill: error: ${join(dir, 'nope.json')}: no such file or folder`);
   });
 });

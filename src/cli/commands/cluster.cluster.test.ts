@@ -82,7 +82,7 @@ describe('firedrill cluster up / status / down', () => {
     });
 
     const again = await firedrill('cluster', 'up', '--port', String(port + 5));
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(70);
     expect(again.stderr).toContain(
       `the embedded cluster at http://localhost:${port} is already up; run \`firedrill cluster down\` first`,
     );
@@ -177,7 +177,7 @@ describe('firedrill cluster up / status / down', () => {
       '--port',
       '9299',
     );
-    expect(noJava.code).toBe(1);
+    expect(noJava.code).toBe(70);
     expect(noJava.stderr).toContain(
       'firedrill: error: FIREDRILL_JAVA_HOME=/nonexistent/jdk is not a Java installation (no bin/java there)\n',
     );

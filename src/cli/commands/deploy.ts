@@ -1,13 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
-import { connect, connectOptionsFromEnv, type Cluster } from '../../cluster/index.js';
+import { connectOptionsFromEnv, type Cluster } from '../../cluster/index.js';
 import { compileContent } from '../../compile/index.js';
 import type { FiredrillConfig } from '../../content/config.js';
 import { deploy, type ProgressListener } from '../../deploy/index.js';
 import { label, renderPlan } from '../../deploy/render.js';
-import { FiredrillError } from '../../errors.js';
-import { loadConfig, loadContent } from '../../validate/index.js';
+import { FiredrillError, UsageError } from '../../errors.js';
+import { loadContent } from '../../validate/index.js';
 import {
+  commandConfig,
+  connectCluster,
   connectTarget,
   durationOption,
   withDeploymentOption,
@@ -27,7 +29,10 @@ export function withDeployOptions(command: Command): Command {
     .addOption(
       new Option('--env <name>', 'deploy to a target named in the config (`targets:`)').conflicts('target'),
     )
-    .option('--config <file>', 'the deployment config (default: firedrill.config.yaml if present)');
+    .option(
+      '--config <file>',
+      'the deployment config (default: found from --content or the working directory)',
+    );
 }
 
 /** Connects to `--env NAME` from the config, else to the usual target. */
@@ -38,10 +43,10 @@ export async function connectDeployTarget(
   if (!options.env) return connectTarget(options);
   const target = config.targets[options.env];
   if (!target)
-    throw new FiredrillError(
+    throw new UsageError(
       `no target '${options.env}' in ${config.file ?? 'the config'} (known: ${Object.keys(config.targets).join(', ') || 'none'})`,
     );
-  return connect(
+  return connectCluster(
     connectOptionsFromEnv(target.url, process.env, {
       insecure: options.insecure ?? target.insecure,
       caFile: target.ca,
@@ -53,7 +58,7 @@ export async function connectDeployTarget(
 export async function confirm(question: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
   if (!process.stdin.isTTY)
-    throw new FiredrillError('not applying without confirmation: pass --yes (stdin is not a terminal)');
+    throw new UsageError('not applying without confirmation: pass --yes (stdin is not a terminal)');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${question} [y/N] `);
@@ -88,7 +93,7 @@ export function deployCommand(): Command {
     .option('--yes', 'apply without asking')
     .addOption(durationOption('--lock-wait <duration>', 'wait this long for another deploy to finish', '0s'))
     .action(async (options: DeployCommandOptions) => {
-      const config = loadConfig(options.config);
+      const config = commandConfig(options);
       const resources = compileContent(loadContent(options.content), {
         config,
         deployment: options.deployment,

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { FiredrillError } from '../../errors.js';
+import { FiredrillError, UsageError } from '../../errors.js';
 import { SOURCE_IDS } from '../../sources/index.js';
 import { DEFAULT_DEPLOYMENT } from '../../layout/index.js';
 import { countsLine } from '../../reports/summary.js';
@@ -74,12 +74,11 @@ export function replayCommand(): Command {
     .action(async (paths: string[], options: ReplayCommandOptions) => {
       const resumed = options.resume ? loadReplay(options.resume) : undefined;
       if (resumed && (paths.length || options.marker || options.shiftTo))
-        throw new FiredrillError(
+        throw new UsageError(
           '--resume takes the files, marker and shift of the stopped replay: give no paths, --marker or --shift-to',
-          { exitCode: 2 },
         );
       if (!resumed && !paths.length)
-        throw new FiredrillError('replay needs files or folders (or --resume <marker>)', { exitCode: 2 });
+        throw new UsageError('replay needs files or folders (or --resume <marker>)');
       const inputs = expandInputs(resumed?.paths ?? paths);
       const deployment = resumed?.deployment ?? options.deployment;
       const source = resumed?.source ?? options.source;
@@ -157,15 +156,14 @@ function positive(flag: string): (text: string) => number {
   return (text) => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < 1)
-      throw new FiredrillError(`${flag}: '${text}' is not a whole number above 0`, { exitCode: 2 });
+      throw new UsageError(`${flag}: '${text}' is not a whole number above 0`);
     return n;
   };
 }
 
 function byteSize(text: string): number {
   const bytes = parseByteSize(text);
-  if (!bytes)
-    throw new FiredrillError(`--batch-bytes: '${text}' is no size such as 8mb or 512kb`, { exitCode: 2 });
+  if (!bytes) throw new UsageError(`--batch-bytes: '${text}' is no size such as 8mb or 512kb`);
   return bytes;
 }
 

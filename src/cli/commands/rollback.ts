@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { deployHistory, rollback } from '../../deploy/index.js';
 import { renderHistory, renderPlan } from '../../deploy/render.js';
-import { FiredrillError } from '../../errors.js';
-import { loadConfig } from '../../validate/index.js';
+import { commandConfig, wholeNumber } from '../options.js';
 import {
   confirm,
   connectDeployTarget,
@@ -12,7 +11,7 @@ import {
 } from './deploy.js';
 
 interface RollbackCommandOptions extends DeployTargetOptions {
-  to?: string;
+  to?: number;
   list?: boolean;
   dryRun?: boolean;
   yes?: boolean;
@@ -25,12 +24,16 @@ export function rollbackCommand(): Command {
       'restore the previous (or a named) deployed version of every resource',
     ),
   )
-    .option('--to <version>', 'the version to restore (default: the one before the current)')
+    .option(
+      '--to <version>',
+      'the version to restore (default: the one before the current)',
+      wholeNumber('--to'),
+    )
     .option('--list', 'list the recorded versions and exit')
     .option('--dry-run', 'show the plan, change nothing')
     .option('--yes', 'apply without asking')
     .action(async (options: RollbackCommandOptions) => {
-      const config = loadConfig(options.config);
+      const config = commandConfig(options);
       const cluster = await connectDeployTarget(options, config);
       try {
         const deployment = options.deployment;
@@ -38,7 +41,7 @@ export function rollbackCommand(): Command {
           process.stdout.write(renderHistory(deployment, await deployHistory(cluster, { deployment })));
           return;
         }
-        const to = options.to === undefined ? undefined : version(options.to);
+        const to = options.to;
         const shown = await rollback(cluster, { deployment, to, dryRun: true });
         process.stdout.write(renderPlan(shown.plan));
         if (options.dryRun || !shown.plan.hasChanges) return;
@@ -51,11 +54,4 @@ export function rollbackCommand(): Command {
         await cluster.close();
       }
     });
-}
-
-function version(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new FiredrillError(`--to: expected a version number, got '${text}'`);
-  return n;
 }
