@@ -13,6 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
 import { connect, type Cluster } from '../src/cluster/index.js';
 import { compileAll } from '../src/compile/index.js';
+import { ruleDocument } from '../src/compile/engine.js';
+import { withHash } from '../src/compile/rules/index.js';
 import type { CompiledRule, Resource } from '../src/compile/types.js';
 import { deploy, removeDeployment } from '../src/deploy/index.js';
 import { DetectionEngine, runOnce } from '../src/engine/index.js';
@@ -80,24 +82,23 @@ async function measure(target: string): Promise<BenchRow[]> {
   }
 }
 
-/** The content's rules replaced by `count` variants of them (same queries, distinct ids), round robin. */
-function withRulePack(resources: Resource[], count: number): Resource[] {
+/**
+ * The content's rules replaced by `count` variants of them (same queries, distinct ids), round robin;
+ * each hashed as the compiler would, or the engine would refuse it.
+ */
+export function withRulePack(resources: Resource[], count: number): Resource[] {
   const rules = resources.filter((r) => r.kind === 'rule');
   const pack = Array.from({ length: count }, (_, i) => {
     const original = rules[i % rules.length]!;
-    const rule = original.body.firedrill_rule as CompiledRule;
+    const { hash: _hash, ...rule } = original.body.firedrill_rule as CompiledRule;
     const id = `${rule.id}-v${i}`;
-    return {
-      ...original,
-      id,
-      body: { ...original.body, firedrill_rule: { ...rule, id }, firedrill_rule_id: id },
-    };
+    return { ...original, id, body: ruleDocument(withHash({ ...rule, id })) };
   });
   return [...resources.filter((r) => r.kind !== 'rule'), ...pack];
 }
 
 /** Raw records through the deployment's pipelines, the way `firedrill replay` sends them; none may fail. */
-async function ingest(
+export async function ingest(
   cluster: Cluster,
   deployment: string,
   records: Record<string, unknown>[],
@@ -162,7 +163,7 @@ function withTarget(
   return { ...copy, eventID, eventTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
 }
 
-async function cloudTrailSamples(): Promise<Record<string, unknown>[]> {
+export async function cloudTrailSamples(): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for await (const { value } of readRecords('pipelines/aws-cloudtrail/samples')) {
     const event = value as Record<string, unknown> | undefined;
@@ -177,7 +178,7 @@ async function cloudTrailSamples(): Promise<Record<string, unknown>[]> {
   return out;
 }
 
-function sample(samples: Record<string, unknown>[], i: number): Record<string, unknown> {
+export function sample(samples: Record<string, unknown>[], i: number): Record<string, unknown> {
   return { ...samples[i % samples.length], eventID: `bench-engine-${process.pid}-${i}` };
 }
 
@@ -186,7 +187,7 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function round(value: number): number {
+export function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 

@@ -1,3 +1,5 @@
+import { redact } from './redact.js';
+
 /**
  * The exit codes of every command (docs/cli.md), so a script or CI job can tell a failed verdict from broken
  * input or an unreachable cluster. Above 3 they follow BSD sysexits.h.
@@ -76,8 +78,7 @@ export function contentErrorsOf(error: unknown): ContentError[] {
   throw error;
 }
 
-/** One line for the user; unknown errors keep their message but never their stack. */
+/** One line for the user; unknown errors keep their message but never their stack, nor any credential. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return redact(error instanceof Error ? error.message : String(error));
 }

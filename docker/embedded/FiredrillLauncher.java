@@ -19,12 +19,16 @@ import org.codelibs.opensearch.runner.OpenSearchRunner;
  * the Node process that started it dies, even by SIGKILL: no orphan JVMs. A line `stop-node N` on
  * stdin closes node N meanwhile (tests of a node lost mid-work).
  *
+ * <p>With --plugin CLASS (repeatable) the nodes also load that plugin from the classpath, e.g. the
+ * security plugin, whose settings and files the caller writes into each node's config dir first.
+ *
  * <p>Usage: FiredrillLauncher --base-path DIR --nodes N --http-port H --transport-port T
- * --cluster-name NAME [--watch-stdin] [--delete-on-exit DIR]
+ * --cluster-name NAME [--plugin CLASS]... [--watch-stdin] [--delete-on-exit DIR]
  */
 public final class FiredrillLauncher {
   public static void main(String[] args) throws Exception {
     String basePath = null, clusterName = null;
+    List<String> plugins = new ArrayList<>();
     Path deleteOnExit = null;
     int nodes = 1, httpPort = 9200, transportPort = 9300;
     boolean watchStdin = false;
@@ -35,6 +39,7 @@ public final class FiredrillLauncher {
         case "--http-port" -> httpPort = Integer.parseInt(args[++i]);
         case "--transport-port" -> transportPort = Integer.parseInt(args[++i]);
         case "--cluster-name" -> clusterName = args[++i];
+        case "--plugin" -> plugins.add(args[++i]);
         case "--watch-stdin" -> watchStdin = true;
         case "--delete-on-exit" -> deleteOnExit = Path.of(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -69,6 +74,9 @@ public final class FiredrillLauncher {
         (number, settings) -> {
           int i = number - 1; // the runner numbers nodes from 1
           settings.put("node.name", names.get(i));
+          // Loopback only (OpenSearch's default, made explicit): a dev cluster is never reachable from the
+          // network. The Docker image widens HTTP alone (http.host) so its published port answers.
+          settings.put("network.host", "_local_");
           settings.put("http.port", String.valueOf(http + i));
           settings.put("transport.port", String.valueOf(transport + i));
           // The runner's default roles leave out ingest; firedrill's pipelines need it on every node.
@@ -82,12 +90,14 @@ public final class FiredrillLauncher {
             settings.putList("cluster.initial_cluster_manager_nodes", names.get(0));
           }
         });
-    runner.build(
+    OpenSearchRunner.Configs configs =
         OpenSearchRunner.newConfigs()
             .basePath(basePath)
             .numOfNode(n)
             .baseHttpPort(http - 1)
-            .clusterName(name));
+            .clusterName(name);
+    if (!plugins.isEmpty()) configs.pluginTypes(String.join(",", plugins));
+    runner.build(configs);
 
     if (watchStdin) {
       // Until the parent closes the pipe; `stop-node N` meanwhile closes node N (1-based) as if it died,

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { AlertDocument, OneOrMany } from '../engine/alert-document.js';
+import { printable } from '../printable.js';
 
 const SEVERITY_COLOUR: Record<string, (text: string) => string> = {
   critical: (t) => pc.bold(pc.red(t)),
@@ -8,9 +9,10 @@ const SEVERITY_COLOUR: Record<string, (text: string) => string> = {
   low: pc.cyan,
 };
 
+/** Event data: printed with its control characters escaped. */
 function list(value: OneOrMany<string> | undefined): string {
   if (value === undefined) return '';
-  return Array.isArray(value) ? value.join(',') : value;
+  return printable(Array.isArray(value) ? value.join(',') : value);
 }
 
 /**
@@ -23,11 +25,11 @@ export function formatAlert(alert: AlertDocument): string {
   const parts = [
     alert.firedrill.alert.first_event.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
     colour(severity.toUpperCase().padEnd(8)),
-    pc.bold(alert.rule.id),
+    pc.bold(printable(alert.rule.id)),
     `${list(alert.user?.name) || '?'} → ${list(alert.user?.target?.name) || '-'}`,
   ];
   if (alert.source?.ip) parts.push(`from ${list(alert.source.ip)}`);
   if (alert.firedrill.credential?.id) parts.push(`keys ${list(alert.firedrill.credential.id)}`);
-  if (alert.firedrill.marker) parts.push(pc.dim(`[${alert.firedrill.marker}]`));
+  if (alert.firedrill.marker) parts.push(pc.dim(`[${printable(alert.firedrill.marker)}]`));
   return parts.join('  ');
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
-import pc from 'picocolors';
 import { NoAnswer } from '../cluster/errors.js';
+import { colorsFor } from './colors.js';
+import { redact, rememberSecret } from '../redact.js';
 import { describeError, EXIT, FiredrillError } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 import { setVerbose } from './options.js';
@@ -39,6 +40,9 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   const verbose = argv.includes('--verbose');
   setVerbose(verbose);
+  // Known before any command runs, so even an error raised before connecting cannot print them.
+  rememberSecret(process.env.FIREDRILL_PASSWORD, process.env.FIREDRILL_USERNAME);
+  rememberSecret(process.env.FIREDRILL_API_KEY);
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -47,10 +51,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    process.stderr.write(`${pc.red('firedrill: error:')} ${describeError(error)}\n`);
-    if (verbose && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+    process.stderr.write(`${colorsFor(process.stderr).red('firedrill: error:')} ${describeError(error)}\n`);
+    if (verbose && error instanceof Error) process.stderr.write(`${redact(error.stack ?? '')}\n`);
     if (verbose && error instanceof Error && error.cause instanceof Error)
-      process.stderr.write(`caused by: ${error.cause.stack ?? ''}\n`);
+      process.stderr.write(`caused by: ${redact(error.cause.stack ?? '')}\n`);
     process.exitCode = exitCodeOf(error);
   }
 }

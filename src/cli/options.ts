@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import { connect, connectOptionsFromEnv, type ConnectOptions, type Cluster } from '../cluster/index.js';
+import { connect, connectOptionsFromEnv, type Cluster, type ConnectOptions } from '../cluster/index.js';
 import { findConfigFile, type FiredrillConfig } from '../content/config.js';
 import { EXIT, FiredrillError, UsageError } from '../errors.js';
 import { checkDeploymentName, DEFAULT_DEPLOYMENT } from '../layout/index.js';
-import { readRecordedCluster } from '../providers/state.js';
+import { readRecordedCluster, type RecordedCluster } from '../providers/state.js';
 import { parseDuration, parseTime } from '../time/index.js';
 import { loadConfig } from '../validate/index.js';
 
@@ -78,10 +78,12 @@ export function wholeNumber(flag: string, min = 1): (text: string) => number {
   });
 }
 
-/** Resolves the target and connects; the URL falls back to FIREDRILL_TARGET, then the recorded local cluster. */
+/**
+ * Resolves the target and connects; the URL falls back to FIREDRILL_TARGET, then the recorded local
+ * cluster, whose CA and superuser apply where the environment names no credentials of its own.
+ */
 export async function connectTarget(options: TargetOptions): Promise<Cluster> {
-  const target = options.target ?? process.env.FIREDRILL_TARGET ?? (await recordedClusterUrl());
-  return connectCluster(connectOptionsFromEnv(target, process.env, { insecure: options.insecure }));
+  return connectCluster(await targetOptions(options));
 }
 
 /**
@@ -125,6 +127,18 @@ export function configFileFor(options: { config?: string; content?: string }): s
   return file;
 }
 
-async function recordedClusterUrl(): Promise<string | undefined> {
-  return (await readRecordedCluster())?.url;
+export async function targetOptions(options: TargetOptions): Promise<ConnectOptions> {
+  const explicit = options.target || process.env.FIREDRILL_TARGET || undefined;
+  const recorded = explicit ? undefined : await readRecordedCluster();
+  return connectOptionsFromEnv(
+    explicit ?? recorded?.url,
+    process.env,
+    { insecure: options.insecure },
+    recorded ? recordedCredentials(recorded) : {},
+  );
+}
+
+/** What `cluster up` recorded about reaching a secured cluster, as connect options. */
+export function recordedCredentials(recorded: RecordedCluster): Partial<ConnectOptions> {
+  return { caFile: recorded.ca, username: recorded.username, password: recorded.password };
 }

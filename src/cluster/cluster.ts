@@ -1,5 +1,7 @@
 import { FiredrillError } from '../errors.js';
 import { clusterError, reasonOf } from './errors.js';
+import { rememberSecret } from '../redact.js';
+import { roleRequests, type PortableRole } from './roles.js';
 import type { ClusterInfo, HttpMethod, RawResponse, RequestParams, Transport } from './types.js';
 
 /** Counts of requests sent, so callers (and tests) can prove a no-op deploy wrote nothing. */
@@ -102,6 +104,7 @@ export class Cluster {
       throw clusterError(
         { message: reasonOf(res.body) ?? '', meta: { statusCode: res.status, body: res.body } },
         this.info.url,
+        `${params.method} ${params.path}`,
       );
     }
     return res;
@@ -172,6 +175,24 @@ export class Cluster {
     for (const node of Object.values(res.body.nodes ?? {}))
       for (const p of node.ingest?.processors ?? []) types.add(p.type);
     return types;
+  }
+
+  // --- security ---
+
+  /** Creates or replaces a role (see `roleRequests`). */
+  async putRole(role: PortableRole): Promise<void> {
+    for (const request of roleRequests(this.info.distribution, role))
+      await this.expect(`put role ${role.name}`, request);
+  }
+
+  /** Creates or replaces an internal user holding these roles (the password never leaves the request). */
+  async putUser(name: string, password: string, roles: string[]): Promise<void> {
+    rememberSecret(password, name);
+    const [path, body] =
+      this.info.distribution === 'elasticsearch'
+        ? [`/_security/user/${enc(name)}`, { password, roles }]
+        : [`/_plugins/_security/api/internalusers/${enc(name)}`, { password, backend_roles: roles }];
+    await this.expect(`put user ${name}`, { method: 'PUT', path, body });
   }
 
   // --- ingest pipelines ---
@@ -344,7 +365,7 @@ export class Cluster {
     const res = await this.request<Record<string, { mappings?: { _meta?: Record<string, unknown> } }>>({
       method: 'GET',
       path: `/${enc(pattern)}/_mapping`,
-      query: { filter_path: '*.mappings._meta' },
+      query: { filter_path: '*.mappings._meta', ignore_unavailable: true, allow_no_indices: true },
     });
     if (res.status === 404) return {};
     const metas: Record<string, Record<string, unknown>> = {};

@@ -1,6 +1,7 @@
 import { FiredrillError } from '../errors.js';
 import { Cluster } from './cluster.js';
 import { clusterError } from './errors.js';
+import { redact, rememberSecret } from '../redact.js';
 import { createTransport } from './transports.js';
 import type { ClusterInfo, ConnectOptions, Distribution } from './types.js';
 
@@ -10,24 +11,44 @@ interface RootInfo {
   tagline?: string;
 }
 
-/** Fills credentials and TLS settings from FIREDRILL_* environment variables where options omit them. */
+/**
+ * Fills credentials and TLS settings from FIREDRILL_* environment variables where options omit them.
+ * `fallback` (what `cluster up` recorded) applies last. Credentials go as a pair: a user from the URL or
+ * the environment never borrows another source's password, and an API key or client certificate
+ * replaces the fallback's basic auth.
+ */
 export function connectOptionsFromEnv(
   target: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<ConnectOptions> = {},
+  fallback: Partial<ConnectOptions> = {},
 ): ConnectOptions {
-  const url = target ?? env.FIREDRILL_TARGET;
+  // An empty variable (`FIREDRILL_CA_CERT=`) means unset, as in a shell.
+  const fromEnv = (name: string) => env[name] || undefined;
+  const url = target || fromEnv('FIREDRILL_TARGET');
   if (!url)
     throw new FiredrillError(
       'no target cluster: pass --target URL, set FIREDRILL_TARGET, or run `firedrill cluster up`',
     );
   const parsed = parseTarget(url);
+  const apiKey = overrides.apiKey ?? fromEnv('FIREDRILL_API_KEY');
+  const certFile = overrides.certFile ?? fromEnv('FIREDRILL_CLIENT_CERT');
+  const basic =
+    [
+      overrides,
+      parsed,
+      { username: fromEnv('FIREDRILL_USERNAME'), password: fromEnv('FIREDRILL_PASSWORD') },
+    ].find((source) => source.username) ?? (apiKey || certFile ? {} : fallback);
+  rememberSecret(basic.password, basic.username);
+  rememberSecret(apiKey);
   return {
     target: parsed.url,
-    username: overrides.username ?? parsed.username ?? env.FIREDRILL_USERNAME,
-    password: overrides.password ?? parsed.password ?? env.FIREDRILL_PASSWORD,
-    apiKey: overrides.apiKey ?? env.FIREDRILL_API_KEY,
-    caFile: overrides.caFile ?? env.FIREDRILL_CA_CERT,
+    username: basic.username,
+    password: basic.password,
+    apiKey,
+    certFile,
+    keyFile: overrides.keyFile ?? fromEnv('FIREDRILL_CLIENT_KEY'),
+    caFile: overrides.caFile ?? fromEnv('FIREDRILL_CA_CERT') ?? fallback.caFile,
     insecure: overrides.insecure ?? env.FIREDRILL_INSECURE === 'true',
     requestTimeoutMs: overrides.requestTimeoutMs,
   };
@@ -39,10 +60,10 @@ export function parseTarget(target: string): { url: string; username?: string; p
   try {
     u = new URL(target);
   } catch {
-    throw new FiredrillError(`invalid target URL '${target}': expected e.g. http://localhost:9200`);
+    throw new FiredrillError(`invalid target URL '${redact(target)}': expected e.g. http://localhost:9200`);
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    throw new FiredrillError(`invalid target URL '${target}': scheme must be http or https`);
+    throw new FiredrillError(`invalid target URL '${redact(target)}': scheme must be http or https`);
   const username = u.username ? decodeURIComponent(u.username) : undefined;
   const password = u.password ? decodeURIComponent(u.password) : undefined;
   u.username = '';

@@ -19,8 +19,11 @@ export class NoAnswer extends FiredrillError {
   }
 }
 
-/** Maps a client error to one line a user can act on, naming the target. */
-export function clusterError(error: unknown, url: string): FiredrillError {
+/**
+ * Maps a client error to one line a user can act on, naming the target (and, when known, the request:
+ * a refusal then names the index or API as well as the privilege).
+ */
+export function clusterError(error: unknown, url: string, request?: string): FiredrillError {
   if (error instanceof FiredrillError) return error;
   const e = error as { message?: string; meta?: { statusCode?: number; body?: unknown }; name?: string };
   const message = e?.message ?? String(error);
@@ -31,10 +34,13 @@ export function clusterError(error: unknown, url: string): FiredrillError {
       { cause: error, exitCode: EXIT.refused },
     );
   if (status === 403)
-    return new FiredrillError(`permission denied at ${url} (403): ${reasonOf(e.meta?.body) ?? message}`, {
-      cause: error,
-      exitCode: EXIT.refused,
-    });
+    return new FiredrillError(
+      `permission denied at ${url} (403)${request ? ` for ${request}` : ''}: ${reasonOf(e.meta?.body) ?? message}`,
+      {
+        cause: error,
+        exitCode: EXIT.refused,
+      },
+    );
   if (/ECONNREFUSED/.test(message))
     return new NoAnswer(
       `cannot reach cluster at ${url}: connection refused (start one with 'firedrill cluster up' or pass --target)`,
@@ -71,6 +77,10 @@ export function clusterError(error: unknown, url: string): FiredrillError {
 /** The `type: reason` of an Elasticsearch/OpenSearch error body, if it has one. */
 export function reasonOf(body: unknown): string | undefined {
   const err = (body as { error?: unknown } | undefined)?.error;
+  // The OpenSearch security REST API answers `{status, message}` or `{status, reason}` instead.
+  const plugin = body as { message?: unknown; reason?: unknown } | undefined;
+  if (!err && typeof plugin?.message === 'string') return plugin.message;
+  if (!err && typeof plugin?.reason === 'string') return plugin.reason;
   if (!err) return undefined;
   if (typeof err === 'string') return err;
   const root = err as { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[] };

@@ -1,16 +1,36 @@
 import { readFileSync } from 'node:fs';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import { FiredrillError } from '../errors.js';
 import type { ConnectOptions, Distribution, RawResponse, RequestParams, Transport } from './types.js';
 
 // Statuses are answers, not exceptions: the Cluster decides what each one means.
 const EVERY_ERROR_STATUS = Array.from({ length: 200 }, (_, i) => 400 + i);
 
 function tlsOptions(options: ConnectOptions) {
+  if (options.certFile && !options.keyFile)
+    throw new FiredrillError('a client certificate needs its key: set FIREDRILL_CLIENT_KEY');
   return {
     rejectUnauthorized: !options.insecure,
-    ...(options.caFile ? { ca: readFileSync(options.caFile) } : {}),
+    ...(options.caFile ? { ca: readPem(options.caFile, 'FIREDRILL_CA_CERT') } : {}),
+    ...(options.certFile && options.keyFile
+      ? {
+          cert: readPem(options.certFile, 'FIREDRILL_CLIENT_CERT'),
+          key: readPem(options.keyFile, 'FIREDRILL_CLIENT_KEY'),
+        }
+      : {}),
   };
+}
+
+function readPem(file: string, setting: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new FiredrillError(
+      `cannot read ${setting} '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
+  }
 }
 
 function toQuery(query: RequestParams['query']): Record<string, string> | undefined {

@@ -47,6 +47,9 @@ export interface ConnectOptions {
   insecure?: boolean;
   /** A PEM CA bundle to trust. */
   caFile?: string;
+  /** A client certificate (PEM) and its key, for clusters that authenticate by certificate. */
+  certFile?: string;
+  keyFile?: string;
   /** Request timeout in ms (default 30 s). */
   requestTimeoutMs?: number;
 }

@@ -3,10 +3,10 @@ import { readContent, type Content } from '../content/index.js';
 import { readPipelineContent } from '../content/pipelines.js';
 import { ContentErrors } from '../errors.js';
 import { layoutOf } from '../layout/index.js';
-import { compileEngineResources } from './engine.js';
+import { compileEngineResources, ruleDocument } from './engine.js';
 import { compilePipelineContent, type PipelineCompileOptions } from './pipelines.js';
-import { compileRules } from './rules/index.js';
-import { RESOURCE_KIND_ORDER, type Resource } from './types.js';
+import { compileRules, withHash } from './rules/index.js';
+import { RESOURCE_KIND_ORDER, type CompiledRule, type Resource } from './types.js';
 
 export interface CompileOptions {
   config: FiredrillConfig;
@@ -60,7 +60,13 @@ export function forDeployment(resources: Resource[], deployment?: string): Resou
   return resources.map((r) => ({
     ...r,
     id: layout.scope(r.id),
-    body: layout.scope(r.body),
+    body: r.kind === 'rule' ? rehashed(layout.scope(r.body)) : layout.scope(r.body),
     ...(r.index ? { index: layout.scope(r.index) } : {}),
   }));
+}
+
+/** A renamed rule is hashed again, so its hash is always that of the rule the document holds (the engine checks it). */
+function rehashed(document: Record<string, unknown>): Record<string, unknown> {
+  const { hash: _hash, ...rule } = document.firedrill_rule as CompiledRule;
+  return ruleDocument(withHash(rule));
 }

@@ -104,7 +104,10 @@ export const RuleFileSchema = Type.Object(
             Type.Object(
               {
                 name: Type.String({ minLength: 1 }),
-                join: Field('The field joining this step to the others.'),
+                join: Type.Union([Field(), Fields()], {
+                  description:
+                    'The field, or fields, joining this step to the others: every step names the same number, in the same order (e.g. [cloud.account.id, user.target.name]).',
+                }),
                 where: ConditionSchema("What the step's event must meet."),
               },
               { additionalProperties: false },

@@ -29,29 +29,34 @@ describe('schemas/*.schema.json', () => {
     }
   });
 
-  it('accept the shipped content, each file through the one schema .vscode/settings.json maps it to', () => {
-    const mapping = read('.vscode/settings.json')['yaml.schemas'] as Record<string, string[]>;
-    const matchers = Object.entries(mapping).map(([schema, globs]) => {
-      const include = picomatch(globs.filter((g) => !g.startsWith('!')));
-      const exclude = picomatch(globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1)));
-      return { schema, matches: (f: string) => include(f) && !exclude(f) };
-    });
-    expect(matchers.map((m) => join(m.schema)).sort()).toEqual(files.map(([file]) => file).sort());
-    const ajv = contentAjv();
-    const content = [
-      'firedrill.config.yaml',
-      ...['detections', 'scenarios', 'pipelines'].flatMap((dir) =>
-        readdirSync(dir, { recursive: true, encoding: 'utf8' })
-          .filter((f) => f.endsWith('.yaml') && !f.includes('samples/'))
-          .map((f) => join(dir, f)),
-      ),
-    ];
-    expect(content.length).toBeGreaterThan(80);
-    for (const file of content) {
-      const schemas = matchers.filter((m) => m.matches(file)).map((m) => m.schema);
-      expect(schemas, file).toHaveLength(1);
-      const validate = ajv.getSchema(String(read(schemas[0]!).$id)) ?? ajv.compile(read(schemas[0]!));
-      expect(validate(parse(readFileSync(file, 'utf8'))) || validate.errors, file).toBe(true);
-    }
-  });
+  // Reads and validates every content file: room for a busy machine.
+  it(
+    'accept the shipped content, each file through the one schema .vscode/settings.json maps it to',
+    { timeout: 30_000 },
+    () => {
+      const mapping = read('.vscode/settings.json')['yaml.schemas'] as Record<string, string[]>;
+      const matchers = Object.entries(mapping).map(([schema, globs]) => {
+        const include = picomatch(globs.filter((g) => !g.startsWith('!')));
+        const exclude = picomatch(globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1)));
+        return { schema, matches: (f: string) => include(f) && !exclude(f) };
+      });
+      expect(matchers.map((m) => join(m.schema)).sort()).toEqual(files.map(([file]) => file).sort());
+      const ajv = contentAjv();
+      const content = [
+        'firedrill.config.yaml',
+        ...['detections', 'scenarios', 'pipelines'].flatMap((dir) =>
+          readdirSync(dir, { recursive: true, encoding: 'utf8' })
+            .filter((f) => f.endsWith('.yaml') && !f.includes('samples/'))
+            .map((f) => join(dir, f)),
+        ),
+      ];
+      expect(content.length).toBeGreaterThan(80);
+      for (const file of content) {
+        const schemas = matchers.filter((m) => m.matches(file)).map((m) => m.schema);
+        expect(schemas, file).toHaveLength(1);
+        const validate = ajv.getSchema(String(read(schemas[0]!).$id)) ?? ajv.compile(read(schemas[0]!));
+        expect(validate(parse(readFileSync(file, 'utf8'))) || validate.errors, file).toBe(true);
+      }
+    },
+  );
 });

@@ -57,7 +57,9 @@ class RecordingElasticsearch implements Transport {
       return this.store(this.components, second!, method, body);
     }
     if (second === '_mapping' && method === 'GET') {
-      const metas = [...this.indices].filter(([name, i]) => matches(first, name) && i.mappings._meta);
+      const metas = [...this.indices].filter(
+        ([name, i]) => first.split(',').some((pattern) => matches(pattern, name)) && i.mappings._meta,
+      );
       return ok(
         Object.fromEntries(metas.map(([name, i]) => [name, { mappings: { _meta: i.mappings._meta } }])),
       );
@@ -239,11 +241,14 @@ describe('deploy against Elasticsearch 8 (request contract)', () => {
       'GET /_ingest/pipeline/*',
       'GET /_index_template/*',
       'GET /_component_template/*',
-      'GET /*/_mapping',
+      // Only the deployment's own indices (a least-privilege deployer may read no others).
+      'GET /prod-firedrill-*,fd-rules/_mapping',
       'POST /fd-rules/_search',
     ]);
-    expect(transport.requests.find((r) => r.path === '/*/_mapping')?.query).toEqual({
+    expect(transport.requests.find((r) => r.path.endsWith('/_mapping'))?.query).toEqual({
       filter_path: '*.mappings._meta',
+      ignore_unavailable: true,
+      allow_no_indices: true,
     });
     expect(cluster.stats.writes).toBe(0);
   });

@@ -70,8 +70,17 @@ export async function plan(
   const ruleIndices = new Set(
     [...wanted, ...deployedBefore.values()].filter((r) => r.kind === 'rule').map((r) => r.index as string),
   );
+  const indices = (list: Iterable<DeployedResource>) =>
+    [...list].filter((r) => r.kind === 'index').map((r) => r.id);
   const live = await readLiveState(cluster, {
-    indices: wanted.filter((r) => r.kind === 'index').map((r) => r.id),
+    indices: indices(wanted),
+    // Its engine indices by pattern (an index stamped but missing from history is still found), and every
+    // index it wants or deployed before, whatever the content named them.
+    indexPatterns: [
+      layoutOf(deployment).scope('firedrill-*'),
+      ...indices(wanted),
+      ...indices(deployedBefore.values()),
+    ],
     ruleIndices: [...ruleIndices],
   });
 

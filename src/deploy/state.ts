@@ -20,12 +20,14 @@ export function resourceKey(r: { kind: ResourceKind; id: string; index?: string 
 }
 
 /**
- * Reads what is in the cluster with a fixed handful of requests: every resource some firedrill
- * deployment manages, plus whatever (managed or not) sits at one of the `wanted` index names.
+ * Reads what is in the cluster with a fixed handful of requests: every pipeline and template some
+ * firedrill deployment manages, the indices matching `indexPatterns` (the deployment's own names: a
+ * least-privilege deployer may not read any other index), plus whatever (managed or not) sits at one of
+ * the `wanted` index names.
  */
 export async function readLiveState(
   cluster: Cluster,
-  scope: { indices: string[]; ruleIndices: string[] },
+  scope: { indices: string[]; indexPatterns: string[]; ruleIndices: string[] },
 ): Promise<Map<string, LiveResource>> {
   const live = new Map<string, LiveResource>();
   const add = (kind: ResourceKind, id: string, stored: Record<string, unknown>, index?: string) =>
@@ -35,7 +37,7 @@ export async function readLiveState(
     cluster.getPipelines('*'),
     cluster.getIndexTemplates('*'),
     cluster.getComponentTemplates('*'),
-    cluster.getIndexMetas('*'),
+    cluster.getIndexMetas([...new Set(scope.indexPatterns)].join(',')),
   ]);
   for (const [id, body] of Object.entries(pipelines)) add('pipeline', id, body);
   for (const [id, body] of Object.entries(indexTemplates)) add('index_template', id, body);

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster, type RawResponse, type RequestParams, type Transport } from '../cluster/index.js';
+import { ruleDocument } from '../compile/engine.js';
+import { withHash } from '../compile/rules/index.js';
 import type { CompiledQueryRule } from '../compile/types.js';
+import { contentHash, managedMeta, stamp } from '../deploy/metadata.js';
 import { runOnce } from './run.js';
 
 /**
  * The Elasticsearch request contract of one live run of a query rule (no Elasticsearch on this machine;
  * the same run is exercised against a real OpenSearch node in src/engine/evaluate/*.cluster.test.ts).
  */
-const rule = {
+const { hash: _hash, ...unhashed } = {
   id: 'r-root',
   name: 'root creates a user',
   description: 'd',
@@ -28,6 +31,10 @@ const rule = {
   hash: 'h',
   query: { term: { 'firedrill.actor.type': 'root' } },
 } satisfies CompiledQueryRule;
+const rule = withHash(unhashed) as CompiledQueryRule;
+/** The rule as the deployer stores it: the engine checks the stamp and hashes before it runs a rule. */
+const body = ruleDocument(rule);
+const document = stamp({ kind: 'rule', body }, managedMeta('default', contentHash(body)));
 
 const event = (id: string, actor: string) => ({
   _index: 'logs-aws.cloudtrail-default',
@@ -54,7 +61,7 @@ class RecordingTransport implements Transport {
     if (method === 'DELETE') return {};
     if (path.endsWith('/_refresh')) return {};
     if (path === '/firedrill-rules/_search')
-      return hits([{ _index: 'firedrill-rules', _id: 'r-root', _source: { firedrill_rule: rule } }]);
+      return hits([{ _index: 'firedrill-rules', _id: 'r-root', _source: document }]);
     if (path === '/firedrill-engine-state/_mget') return { docs: [{ _id: 'r-root', found: false }] };
     if (path === '/logs-aws.cloudtrail-*/_search' && query.includes('date_histogram'))
       return { ...hits([]), aggregations: { seconds: { buckets: [{ key: 1709633040000, doc_count: 2 }] } } };

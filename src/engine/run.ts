@@ -10,7 +10,7 @@ import { evaluateSequenceRule } from './evaluate/sequence.js';
 import { evaluateThresholdRule } from './evaluate/threshold.js';
 import { fieldValues } from './fields.js';
 import { updateFirstActivity } from './first-activity.js';
-import { loadDeployedRules } from './rules.js';
+import { readDeployedRules, type RefusedRule } from './rules.js';
 import { markerFilters, mergeRanges, type EvaluationContext, type Range, type Scope } from './scope.js';
 import { readStates, writeStates, type RuleState, type StoredState } from './state.js';
 import { lateRanges, seenRecord, visibleCounts } from './visibility.js';
@@ -80,6 +80,8 @@ export interface RuleRunReport extends WriteOutcome {
 
 export interface RunReport {
   rules: RuleRunReport[];
+  /** Rule documents the engine would not run (src/engine/trust.ts): each is also counted as an error. */
+  refused: RefusedRule[];
   alerts: number;
   errors: number;
 }
@@ -105,7 +107,7 @@ interface LivePlan {
 export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promise<RunReport> {
   const layout = layoutOf(options.deployment);
   const live = !options.from;
-  const all = await loadDeployedRules(cluster, layout.rulesIndex, options.rules);
+  const { rules: all, refused } = await readDeployedRules(cluster, layout, options.rules);
   const rules = live ? all.filter((r) => (options.due?.(r) ?? true) && (options.owns?.(r) ?? true)) : all;
   const context: EvaluationContext = { cluster, marker: options.marker };
   const reports = new Map<string, RuleRunReport>();
@@ -196,8 +198,9 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
   const ordered = all.map((r) => reports.get(r.id)).filter((r): r is RuleRunReport => r !== undefined);
   return {
     rules: ordered,
+    refused,
     alerts: ordered.reduce((sum, r) => sum + r.written, 0),
-    errors: ordered.filter((r) => r.error).length,
+    errors: ordered.filter((r) => r.error).length + refused.length,
   };
 }
 

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { HealthReport } from './health.js';
+import { printable } from '../printable.js';
 
 /** Human form of a health report: one block per log source with its rules, then dead letters. */
 export function formatHealth(report: HealthReport, color = false): string {
@@ -16,7 +17,7 @@ export function formatHealth(report: HealthReport, color = false): string {
         lines.push(`  ${s.rules.length} rule(s) search this source and see nothing: ${s.rules.join(', ')}`);
       continue;
     }
-    const actions = Object.entries(s.actions).map(([k, v]) => `${k} ${v}`);
+    const actions = Object.entries(s.actions).map(([k, v]) => `${printable(k)} ${v}`);
     if (actions.length) lines.push(`  actions the rules see: ${actions.join(', ')}`);
     for (const id of s.rules) {
       const rule = rules.get(id);
@@ -36,7 +37,7 @@ export function formatHealth(report: HealthReport, color = false): string {
         );
     }
   }
-  const bySource = Object.entries(report.deadLetters.bySource).map(([k, v]) => `${k} ${v}`);
+  const bySource = Object.entries(report.deadLetters.bySource).map(([k, v]) => `${printable(k)} ${v}`);
   lines.push(
     `dead letters: ${report.deadLetters.total}${bySource.length ? ` (${bySource.join(', ')})` : ''}`,
   );

@@ -27,16 +27,16 @@ describe('health check', () => {
     const report = await checkHealth(cluster, { rules, marker });
     const aws = report.sources.find((s) => s.source === 'aws-cloudtrail')!;
     expect(aws.status).toBe('ok');
-    expect(aws.events).toBe(12);
-    expect(aws.actions).toMatchObject({ CreateUser: 4, CreateAccessKey: 3, CreateLoginProfile: 1 });
+    expect(aws.events).toBe(15);
+    expect(aws.actions).toMatchObject({ CreateUser: 5, CreateAccessKey: 4, CreateLoginProfile: 1 });
     expect(aws.ageMs).toBeGreaterThanOrEqual(59_000);
     expect(aws.ageMs).toBeLessThan(600_000);
     const rule = (id: string) => report.rules.find((r) => r.rule === id)!;
     const chain = rule('an1608-aws-user-created-then-credential');
     expect(chain).toMatchObject({ status: 'ok', sources: ['aws-cloudtrail'] });
     expect(chain.queries).toEqual([
-      { name: 'user created', matching: 4 },
-      { name: 'credential created for it', matching: 4 },
+      { name: 'user created', matching: 5 },
+      { name: 'credential created for it', matching: 5 },
     ]);
     expect(chain.fields.find((f) => f.field === 'user.target.name')?.populated).toBe(chain.matching);
     // No Organizations call was replayed: that rule is blind on this data, and says so.

@@ -26,6 +26,8 @@ export interface ProviderOptions {
   url?: string;
   /** embedded: keep running after this process exits; testcontainers containers always do. */
   detached?: boolean;
+  /** TLS and authentication (embedded only: the security plugin is fetched from Maven Central). */
+  security?: boolean;
 }
 
 /** A configured provider by name; options a provider cannot honour are refused, not ignored. */
@@ -36,13 +38,19 @@ export function providerFor(name: string, options: ProviderOptions = {}): Cluste
         throw new FiredrillError(
           `the embedded provider runs OpenSearch only (no embedded Elasticsearch exists); use --provider testcontainers for ${options.distribution}`,
         );
-      const cluster = new EmbeddedCluster().withDetached(options.detached ?? false);
+      const cluster = new EmbeddedCluster()
+        .withDetached(options.detached ?? false)
+        .withSecurity(options.security ?? false);
       if (options.version) cluster.withVersion(options.version);
       if (options.nodes !== undefined) cluster.withNodes(options.nodes);
       if (options.httpPort !== undefined) cluster.withHttpPort(options.httpPort);
       return cluster;
     }
     case 'testcontainers':
+      if (options.security)
+        throw new FiredrillError(
+          'the testcontainers provider has no secured image yet; use --provider embedded --security',
+        );
       return {
         name: 'testcontainers',
         // Loaded on use: the Docker client stack costs seconds that other commands should not pay.
@@ -57,6 +65,10 @@ export function providerFor(name: string, options: ProviderOptions = {}): Cluste
         },
       };
     case 'external': {
+      if (options.security)
+        throw new FiredrillError(
+          "an external cluster's security is its own: drop --security and give its CA and credentials (FIREDRILL_CA_CERT, FIREDRILL_USERNAME/_PASSWORD, FIREDRILL_API_KEY)",
+        );
       const cluster = new ExternalCluster();
       if (options.url) cluster.withUrl(options.url);
       return cluster;

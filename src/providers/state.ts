@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { StartedCluster } from './types.js';
 
@@ -13,6 +13,10 @@ export interface RecordedCluster {
   pid?: number;
   containerId?: string;
   dataDir?: string;
+  /** Secured clusters: the CA's PEM file and the superuser (the file is readable by its owner only). */
+  ca?: string;
+  username?: string;
+  password?: string;
   startedAt: string;
 }
 
@@ -31,9 +35,12 @@ export async function readRecordedCluster(): Promise<RecordedCluster | undefined
   }
 }
 
+/** Written readable by the owner only: it may hold the cluster's superuser password. */
 export async function recordCluster(cluster: RecordedCluster): Promise<void> {
-  await mkdir(stateDir(), { recursive: true });
-  await writeFile(clusterFile(), `${JSON.stringify(cluster, null, 2)}\n`);
+  await mkdir(stateDir(), { recursive: true, mode: 0o700 });
+  await writeFile(clusterFile(), `${JSON.stringify(cluster, null, 2)}\n`, { mode: 0o600 });
+  // A file that already existed keeps its old mode on write.
+  await chmod(clusterFile(), 0o600);
 }
 
 /** Records a freshly started cluster as the one later commands use; returns the record. */
@@ -47,6 +54,9 @@ export async function recordStartedCluster(started: StartedCluster): Promise<Rec
     pid: started.pid,
     containerId: started.containerId,
     dataDir: started.dataDir,
+    ca: started.ca,
+    username: started.username,
+    password: started.password,
     startedAt: new Date().toISOString(),
   };
   await recordCluster(record);

@@ -11,6 +11,10 @@ export interface StartedCluster {
   pid?: number;
   containerId?: string;
   dataDir?: string;
+  /** Secured clusters: the PEM of the CA to trust, and the superuser's credentials. */
+  ca?: string;
+  username?: string;
+  password?: string;
   stop(): Promise<void>;
   /** Stops node `n` (1-based) of a running multi-node cluster, as if it died (attached embedded only). */
   stopNode?(n: number): Promise<void>;

@@ -115,9 +115,9 @@ describe('firedrill replay / cleanup', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain(`marker ${marker}`);
     expect(out.stdout).toMatch(/dead-lettered .*with-malformed-lines\.jsonl:2: /);
-    expect(out.stdout).toContain('read 15 / indexed 12 / duplicates 1 / dead-lettered 2');
+    expect(out.stdout).toContain('read 18 / indexed 15 / duplicates 1 / dead-lettered 2');
     const clean = await firedrill('cleanup', '--marker', marker);
-    expect(clean.stdout).toContain(`removed 14 event(s) and 0 alert(s) with marker ${marker}`);
+    expect(clean.stdout).toContain(`removed 17 event(s) and 0 alert(s) with marker ${marker}`);
   });
 
   it('refuses a bad --shift-to and a missing file with one line and a non-zero exit', async () => {

@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { IngestCounts, RunResult } from '../scenarios/results.js';
 import type { Coverage } from './coverage.js';
+import { printable } from '../printable.js';
 
 /** The ingest line every replay prints. */
 export function countsLine(c: Omit<IngestCounts, 'malformed'>): string {
@@ -13,8 +14,8 @@ export function textSummary(run: RunResult, coverage: Coverage, color = false): 
   const lines: string[] = [];
   for (const s of run.scenarios) {
     const mark = s.passed ? c.green('PASS') : c.red('FAIL');
-    lines.push(`${mark} ${s.name} ${c.dim(`(${s.kind}, ${(s.durationMs / 1000).toFixed(1)} s, ${s.alerts.length} alert(s))`)}`);
-    for (const f of s.failures) lines.push(`     ${c.red('✘')} ${f}`);
+    lines.push(`${mark} ${printable(s.name)} ${c.dim(`(${s.kind}, ${(s.durationMs / 1000).toFixed(1)} s, ${s.alerts.length} alert(s))`)}`);
+    for (const f of s.failures) lines.push(`     ${c.red('✘')} ${printable(f)}`);
   }
   const passed = run.scenarios.filter((s) => s.passed).length;
   const proven = coverage.techniques.filter((t) => t.status === 'proven');

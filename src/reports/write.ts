@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { redact } from '../redact.js';
 import type { RunResult } from '../scenarios/results.js';
 import { computeCoverage, type Coverage } from './coverage.js';
 import { htmlReport } from './html.js';
@@ -22,11 +23,13 @@ export async function writeReports(run: RunResult, dir: string): Promise<Written
     navigator: join(out, 'attack-navigator.json'),
     html: join(out, 'coverage.html'),
   };
+  // Reports are shared (CI artifacts): a failure message must not carry a credential into them.
+  const write = (file: string, text: string) => writeFile(file, redact(text));
   await Promise.all([
-    writeFile(files.json, `${JSON.stringify({ ...run, coverage }, null, 2)}\n`),
-    writeFile(files.junit, junitReport(run)),
-    writeFile(files.navigator, `${JSON.stringify(navigatorLayer(coverage), null, 2)}\n`),
-    writeFile(files.html, htmlReport(run, coverage)),
+    write(files.json, `${JSON.stringify({ ...run, coverage }, null, 2)}\n`),
+    write(files.junit, junitReport(run)),
+    write(files.navigator, `${JSON.stringify(navigatorLayer(coverage), null, 2)}\n`),
+    write(files.html, htmlReport(run, coverage)),
   ]);
   return { coverage, files };
 }

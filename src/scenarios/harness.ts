@@ -115,7 +115,7 @@ export class ScenarioHarness {
 
   async run(scenarios: Scenario[]): Promise<RunResult> {
     const started = Date.now();
-    this.rules ??= await loadDeployedRules(this.cluster, layoutOf(this.deployment).rulesIndex);
+    this.rules ??= await loadDeployedRules(this.cluster, layoutOf(this.deployment));
     const results: ScenarioResult[] = new Array(scenarios.length);
     let next = 0;
     let done = 0;
@@ -148,7 +148,7 @@ export class ScenarioHarness {
 
   async runScenario(scenario: Scenario): Promise<ScenarioResult> {
     const started = Date.now();
-    this.rules ??= await loadDeployedRules(this.cluster, layoutOf(this.deployment).rulesIndex);
+    this.rules ??= await loadDeployedRules(this.cluster, layoutOf(this.deployment));
     const marker = newMarker(scenario.name);
     const base: Omit<ScenarioResult, 'passed' | 'failures' | 'durationMs' | 'expectations'> = {
       name: scenario.name,

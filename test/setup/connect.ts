@@ -1,9 +1,9 @@
 import { inject } from 'vitest';
-import { connect, type Cluster } from '../../src/cluster/index.js';
+import { connect, connectOptionsFromEnv, type Cluster } from '../../src/cluster/index.js';
 
-/** Connects to the run's shared test cluster. */
+/** Connects to the run's shared test cluster (a secured one through the URL's user info and FIREDRILL_CA_CERT). */
 export function connectTestCluster(): Promise<Cluster> {
-  return connect({ target: inject('clusterUrl') });
+  return connect(connectOptionsFromEnv(inject('clusterUrl')));
 }
 
 /** A name unique to this test run, for indices, markers and pipelines that must not collide. */

@@ -10,7 +10,7 @@ import {
   stopEmbeddedCluster,
   type RecordedCluster,
 } from '../../providers/index.js';
-import { wholeNumber } from '../options.js';
+import { recordedCredentials, wholeNumber } from '../options.js';
 
 /** `firedrill cluster up|status|down`: a local cluster that later commands find without `--target`. */
 export function clusterCommand(): Command {
@@ -29,6 +29,7 @@ interface UpOptions {
   port: number;
   url?: string;
   json?: boolean;
+  security?: boolean;
 }
 
 function upCommand(): Command {
@@ -51,6 +52,10 @@ function upCommand(): Command {
         9200,
       )
       .option('--url <url>', 'with --provider external: the URL of a cluster you run')
+      .option(
+        '--security',
+        'TLS (a new local CA) and authentication (a superuser with a random password; see `cluster status --json`)',
+      )
       .option('--json', 'print the recorded cluster as JSON')
       .action(async (options: UpOptions) => {
         const recorded = await readRecordedCluster();
@@ -68,6 +73,7 @@ function upCommand(): Command {
           httpPort: options.provider === 'external' ? undefined : port,
           url: options.url,
           detached: true,
+          security: options.security,
         });
         process.stderr.write(`starting ${options.distribution} with the ${options.provider} provider…\n`);
         const started = await provider.start();
@@ -75,7 +81,7 @@ function upCommand(): Command {
         process.stdout.write(
           options.json
             ? `${JSON.stringify(record, null, 2)}\n`
-            : `${started.distribution} ${started.version} (${started.provider}, ${started.nodes} node(s)) is up at ${started.url}\n`,
+            : `${started.distribution} ${started.version} (${started.provider}, ${started.nodes} node(s)) is up at ${started.url}${securedNote(record)}\n`,
         );
       })
   );
@@ -96,7 +102,7 @@ function statusCommand(): Command {
         });
       let status;
       try {
-        const cluster = await connect(connectOptionsFromEnv(recorded.url));
+        const cluster = await connect(connectRecorded(recorded));
         try {
           const health = await cluster.health();
           status = {
@@ -119,7 +125,7 @@ function statusCommand(): Command {
       process.stdout.write(
         options.json
           ? `${JSON.stringify(status, null, 2)}\n`
-          : `${status.distribution} ${status.version} at ${status.url} (${status.provider}${status.pid ? `, pid ${status.pid}` : ''}): ${status.health}, ${status.nodes} node(s), up since ${status.startedAt}\n`,
+          : `${status.distribution} ${status.version} at ${status.url} (${status.provider}${status.pid ? `, pid ${status.pid}` : ''}): ${status.health}, ${status.nodes} node(s), up since ${status.startedAt}${securedNote(recorded)}\n`,
       );
     });
 }
@@ -149,9 +155,20 @@ function downCommand(): Command {
     });
 }
 
+/** Where a secured cluster's CA is, and who the superuser is; the password only ever goes out as JSON. */
+function securedNote(recorded: RecordedCluster): string {
+  if (!recorded.ca) return '';
+  return ` (TLS: trust ${recorded.ca}; user ${recorded.username}, password in \`firedrill cluster status --json\`)`;
+}
+
+/** The recorded cluster with its own CA and superuser (the environment's credentials still win). */
+function connectRecorded(recorded: RecordedCluster) {
+  return connectOptionsFromEnv(recorded.url, process.env, {}, recordedCredentials(recorded));
+}
+
 async function reachable(recorded: RecordedCluster): Promise<boolean> {
   try {
-    const cluster = await connect(connectOptionsFromEnv(recorded.url));
+    const cluster = await connect(connectRecorded(recorded));
     await cluster.close();
     return true;
   } catch {

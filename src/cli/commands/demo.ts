@@ -13,6 +13,7 @@ import { drill } from '../../scenarios/drill.js';
 import type { RunResult } from '../../scenarios/results.js';
 import { textSummary } from '../../reports/summary.js';
 import { writeReports } from '../../reports/write.js';
+import { printable } from '../../printable.js';
 
 interface DemoOptions {
   provider: 'embedded' | 'testcontainers';
@@ -96,7 +97,7 @@ function alertsTable(run: RunResult, c: Colors): string {
     lines.push(`${s.name}:`);
     for (const a of s.alerts)
       lines.push(
-        `  ${c.red('▲')} ${a.rule} ${c.dim(`[${a.severity ?? '?'}]`)}${a.actor ? ` by ${a.actor}` : ''}${a.target ? ` → ${a.target}` : ''}`,
+        `  ${c.red('▲')} ${a.rule} ${c.dim(`[${a.severity ?? '?'}]`)}${a.actor ? ` by ${printable(a.actor)}` : ''}${a.target ? ` → ${printable(a.target)}` : ''}`,
       );
     if (!s.alerts.length) lines.push('  (none)');
   }

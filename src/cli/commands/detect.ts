@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import pc from 'picocolors';
+import { colorsFor } from '../colors.js';
 import {
   DetectionEngine,
   engineStatus,
@@ -7,7 +7,7 @@ import {
   type RuleStatus,
   type RunReport,
 } from '../../engine/index.js';
-import { EXIT, FiredrillError } from '../../errors.js';
+import { describeError, EXIT, FiredrillError } from '../../errors.js';
 import {
   connectTarget,
   durationOption,
@@ -89,7 +89,7 @@ export function detectCommand(): Command {
             to,
             deployment: options.deployment,
           });
-          if (report.rules.length === 0)
+          if (report.rules.length === 0 && report.refused.length === 0)
             process.stderr.write(
               `firedrill: no enabled rule${options.rules ? ` matches '${options.rules}'` : ' is deployed'}\n`,
             );
@@ -106,7 +106,7 @@ export function detectCommand(): Command {
             .onRun((report) => print(report, options.json, false))
             .onError((error) =>
               process.stderr.write(
-                `${pc.red('firedrill: run failed:')} ${String((error as Error).message ?? error)}\n`,
+                `${colorsFor(process.stderr).red('firedrill: run failed:')} ${describeError(error)}\n`,
               ),
             ),
           options.interval,
@@ -139,12 +139,16 @@ async function runContinuously(engine: DetectionEngine, interval: number | undef
 }
 
 function print(report: RunReport, json: boolean | undefined, summary: boolean): void {
+  const pc = colorsFor(process.stdout);
   if (json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
+  for (const { ruleId, reason } of report.refused)
+    process.stderr.write(`${colorsFor(process.stderr).red('refused')} ${ruleId}: ${reason}\n`);
   for (const rule of report.rules) {
-    if (rule.error) process.stderr.write(`${pc.red('error')} ${rule.ruleId}: ${rule.error}\n`);
+    if (rule.error)
+      process.stderr.write(`${colorsFor(process.stderr).red('error')} ${rule.ruleId}: ${rule.error}\n`);
     else if (rule.written > 0 || rule.dropped > 0)
       process.stdout.write(
         `${rule.ruleId}: ${rule.written} new alert(s)` +
@@ -163,16 +167,24 @@ function print(report: RunReport, json: boolean | undefined, summary: boolean): 
 
 /** One line per rule: failing ones first, then by lag. */
 function formatStatus(rules: RuleStatus[]): string {
+  const pc = colorsFor(process.stdout);
   if (rules.length === 0) return 'no enabled rule is deployed\n';
   const seconds = (ms: number | undefined) => (ms === undefined ? '-' : `${Math.round(ms / 1000)}s`);
   const lines = [...rules]
-    .sort((a, b) => b.failures - a.failures || (b.lagMs ?? Infinity) - (a.lagMs ?? Infinity))
+    .sort(
+      (a, b) =>
+        Number(!!b.refused) - Number(!!a.refused) ||
+        b.failures - a.failures ||
+        (b.lagMs ?? Infinity) - (a.lagMs ?? Infinity),
+    )
     .map((r) => {
-      const state = r.pending
-        ? pc.dim('pending: no live run yet')
-        : r.error
-          ? pc.red(`FAILING x${r.failures}: ${r.error}${r.retryAt ? ` (retry at ${r.retryAt})` : ''}`)
-          : pc.green('ok');
+      const state = r.refused
+        ? pc.red(r.refused)
+        : r.pending
+          ? pc.dim('pending: no live run yet')
+          : r.error
+            ? pc.red(`FAILING x${r.failures}: ${r.error}${r.retryAt ? ` (retry at ${r.retryAt})` : ''}`)
+            : pc.green('ok');
       return `${r.rule}  lag ${seconds(r.lagMs)}  last run ${r.lastRun ?? '-'}  ${r.alerts} alert(s)  ${r.owner ?? '-'}  ${state}`;
     });
   return `${lines.join('\n')}\n`;

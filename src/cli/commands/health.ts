@@ -64,7 +64,7 @@ export function healthCommand(): Command {
 
 /** The deployed rules; before a first deploy, the ones in the content directory. */
 async function rulesToCheck(cluster: Cluster, options: HealthCommandOptions): Promise<CompiledRule[]> {
-  const { rulesIndex } = layoutOf(options.deployment);
-  if (await cluster.indexExists(rulesIndex)) return loadDeployedRules(cluster, rulesIndex);
+  const layout = layoutOf(options.deployment);
+  if (await cluster.indexExists(layout.rulesIndex)) return loadDeployedRules(cluster, layout);
   return compileRules(loadDetections(join(options.content, 'detections')), commandConfig(options));
 }

@@ -9,6 +9,7 @@ import { infoCommand } from './info.js';
 import { planCommand } from './plan.js';
 import { replayCommand } from './replay.js';
 import { rollbackCommand } from './rollback.js';
+import { rolesCommand } from './roles.js';
 import { healthCommand } from './health.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   program.addCommand(alertsCommand());
   program.addCommand(testCommand());
   program.addCommand(healthCommand());
+  program.addCommand(rolesCommand());
 }

@@ -15,6 +15,7 @@ import {
   type DeploymentOptions,
   type TargetOptions,
 } from '../options.js';
+import { printable } from '../../printable.js';
 
 interface ReplayCommandOptions extends TargetOptions, DeploymentOptions {
   source: string;
@@ -130,7 +131,7 @@ export function replayCommand(): Command {
         forgetReplay(result.marker);
         if (result.offsetMs) out.write(`shifted timestamps by ${formatOffset(result.offsetMs)}\n`);
         for (const m of result.malformed.slice(0, LISTED_DEAD_LETTERS))
-          out.write(`  dead-lettered ${m.file}:${m.line}: ${m.reason}\n`);
+          out.write(`  dead-lettered ${printable(m.file)}:${m.line}: ${printable(m.reason)}\n`);
         const unlisted = result.deadLettered - Math.min(result.malformed.length, LISTED_DEAD_LETTERS);
         if (unlisted > 0) {
           const causes = (result.causes ?? []).map((c) => `${c.cause} ${c.count}`).join(', ');

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 async function deployedRuleIds(deployment: string): Promise<string[]> {
-  return (await loadDeployedRules(cluster, layoutOf(deployment).rulesIndex)).map((r) => r.id);
+  return (await loadDeployedRules(cluster, layoutOf(deployment))).map((r) => r.id);
 }
 
 describe('firedrill test never touches what it does not own', () => {

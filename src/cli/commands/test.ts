@@ -22,6 +22,7 @@ import {
   withTargetOptions,
   type TargetOptions,
 } from '../options.js';
+import { printable } from '../../printable.js';
 
 interface TestCommandOptions extends TargetOptions {
   provider?: 'embedded' | 'testcontainers';
@@ -146,7 +147,7 @@ async function runTests(
       withoutRules: options.withoutRule,
       onScenario: (result, i, total) =>
         process.stderr.write(
-          `  [${i + 1}/${total}] ${result.passed ? c.green('pass') : c.red('FAIL')} ${result.name}\n`,
+          `  [${i + 1}/${total}] ${result.passed ? c.green('pass') : c.red('FAIL')} ${printable(result.name)}\n`,
         ),
     });
     const reports = await writeReports(run, options.reportDir);

@@ -134,12 +134,18 @@ describe('the AN1608 pack', () => {
         check(q, rule.id);
   });
 
-  it('maps each sequence step to its own join field', () => {
+  it('maps each sequence step to its own join fields, every one within its account', () => {
     const rule = rules.find((r) => r.id === 'an1608-aws-new-key-for-other-user-used')!;
     expect(rule.type === 'sequence' && rule.steps.map((s) => s.join)).toEqual([
-      ['firedrill.credential.id'],
-      ['aws.cloudtrail.user_identity.access_key_id'],
+      ['cloud.account.id', 'firedrill.credential.id'],
+      ['cloud.account.id', 'aws.cloudtrail.user_identity.access_key_id'],
     ]);
+    for (const r of rules)
+      if (r.type === 'sequence')
+        expect(
+          r.steps.every((s) => s.join[0] === 'cloud.account.id'),
+          r.id,
+        ).toBe(true);
   });
 });
 
@@ -191,6 +197,24 @@ describe('compileRules rejects', () => {
   ])('%s → %s', (from, to, message) => {
     const found = problems({ 't-rule.yaml': VALID.replace(from, to) });
     expect(found.map((m) => m.replace(/^.*\/pack\//, ''))).toContain(message);
+  });
+
+  it('sequence steps that join on different numbers of fields', () => {
+    const rule = VALID.replace('type: query', 'type: sequence')
+      .replace('where:\n  event.action: CreateUser\n', '')
+      .concat(
+        [
+          'sequence:',
+          '  max_span: 5m',
+          '  steps:',
+          '    - { name: a, join: [cloud.account.id, user.target.name], where: { event.action: CreateUser } }',
+          '    - { name: b, join: user.target.name, where: { event.action: CreateAccessKey } }',
+          '',
+        ].join('\n'),
+      );
+    expect(problems({ 't-rule.yaml': rule }).map((m) => m.replace(/^.*\/pack\//, ''))).toEqual([
+      't-rule.yaml:16: sequence.steps.1.join: joins on 1 field(s) where the first step joins on 2',
+    ]);
   });
 
   it('a threshold window longer than the lookback, and distinct on a group field', () => {

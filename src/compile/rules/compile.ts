@@ -147,15 +147,22 @@ export function compileRule(
       if (!rule.sequence) break;
       const maxSpanMs = ms(rule.sequence.max_span, ['sequence', 'max_span']);
       within(maxSpanMs, ['sequence', 'max_span'], 'max_span');
+      const joins = rule.sequence.steps.map((step) => [step.join].flat());
       const steps = rule.sequence.steps.map((step, i) => {
-        useField(ctx, step.join, ['sequence', 'steps', i, 'join']);
+        const at = ['sequence', 'steps', i, 'join'];
+        joins[i]!.forEach((field) => useField(ctx, field, at));
+        if (joins[i]!.length !== joins[0]!.length)
+          ctx.problem(
+            at,
+            `joins on ${joins[i]!.length} field(s) where the first step joins on ${joins[0]!.length}`,
+          );
         const query = exemption(compileCondition(step.where, ['sequence', 'steps', i, 'where'], ctx));
-        return { name: step.name, query, join: [step.join] };
+        return { name: step.name, query, join: joins[i]! };
       });
       compiled = {
         ...base,
         type: 'sequence',
-        groupBy: rule.suppression.group_by ?? [rule.sequence.steps[0]!.join],
+        groupBy: rule.suppression.group_by ?? joins[0]!,
         steps,
         maxSpanMs,
       };

@@ -35,6 +35,8 @@ export async function* groupPages(
   index: string[],
   filters: Dsl[],
   fields: string[],
+  /** Events lacking a field make groups of their own (without it) instead of being left out. */
+  keepMissing = false,
 ): AsyncGenerator<GroupRange[]> {
   const query = { bool: { filter: [...filters, ...markerFilters(context)] } };
   const times = { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } };
@@ -48,7 +50,9 @@ export async function* groupPages(
           composite: {
             size: PAGE,
             sources: [
-              ...fields.map((field, i) => ({ [`f${i}`]: { terms: { field } } })),
+              ...fields.map((field, i) => ({
+                [`f${i}`]: { terms: { field, ...(keepMissing ? { missing_bucket: true } : {}) } },
+              })),
               { run: { terms: { field: RUN_FIELD, missing_bucket: true } } },
             ],
             ...(after ? { after } : {}),
@@ -60,7 +64,11 @@ export async function* groupPages(
     const groups = res.aggregations?.groups;
     const page = (groups?.buckets ?? []).map((bucket) => ({
       group: {
-        ...Object.fromEntries(fields.map((field, i) => [field, String(bucket.key[`f${i}`])])),
+        ...Object.fromEntries(
+          fields.flatMap((field, i) =>
+            bucket.key[`f${i}`] == null ? [] : [[field, String(bucket.key[`f${i}`])]],
+          ),
+        ),
         ...(bucket.key.run != null ? { [RUN_FIELD]: String(bucket.key.run) } : {}),
       },
       min: bucket.first.value,

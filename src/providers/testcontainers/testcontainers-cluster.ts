@@ -163,12 +163,25 @@ export class TestcontainersCluster implements ClusterProvider {
     if (this.reuse) container.withReuse();
     if (index > 0) return container;
     const health = `/_cluster/health?wait_for_status=green&wait_for_nodes=${this.nodes}&timeout=1s`;
-    return container
-      .withExposedPorts(
-        this.httpPort === undefined ? HTTP_PORT : { container: HTTP_PORT, host: this.httpPort },
-      )
-      .withWaitStrategy(Wait.forHttp(health, HTTP_PORT).forStatusCode(200));
+    container.withExposedPorts(
+      this.httpPort === undefined ? HTTP_PORT : { container: HTTP_PORT, host: this.httpPort },
+    );
+    publishOnLoopback(container);
+    return container.withWaitStrategy(Wait.forHttp(health, HTTP_PORT).forStatusCode(200));
   }
+}
+
+/**
+ * Publishes the container's ports on 127.0.0.1 only (Docker's default is every host interface): a dev
+ * cluster is never reachable from the network. testcontainers has no option for the host address, so
+ * Docker's own `HostIp` is set on the bindings it prepared.
+ */
+export function publishOnLoopback(container: GenericContainer): void {
+  const { hostConfig } = container as unknown as {
+    hostConfig: { PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[]> };
+  };
+  for (const bindings of Object.values(hostConfig.PortBindings ?? {}))
+    for (const binding of bindings) binding.HostIp = '127.0.0.1';
 }
 
 /**
