@@ -2,6 +2,7 @@ import { FiredrillError } from '../errors.js';
 import { EmbeddedCluster } from './embedded/index.js';
 import { ExternalCluster } from './external/index.js';
 import type { ClusterProvider, ProviderName } from './types.js';
+import { loadTestcontainers } from './testcontainers/load.js';
 
 export { EmbeddedCluster, stopEmbeddedCluster } from './embedded/index.js';
 export { ExternalCluster } from './external/index.js';
@@ -55,7 +56,7 @@ export function providerFor(name: string, options: ProviderOptions = {}): Cluste
         name: 'testcontainers',
         // Loaded on use: the Docker client stack costs seconds that other commands should not pay.
         start: async () => {
-          const { TestcontainersCluster } = await import('./testcontainers/index.js');
+          const { TestcontainersCluster } = await loadTestcontainers();
           const cluster = new TestcontainersCluster();
           if (options.distribution) cluster.withDistribution(options.distribution);
           if (options.version) cluster.withVersion(options.version);

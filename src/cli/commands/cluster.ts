@@ -10,6 +10,7 @@ import {
   stopEmbeddedCluster,
   type RecordedCluster,
 } from '../../providers/index.js';
+import { loadTestcontainers } from '../../providers/testcontainers/load.js';
 import { recordedCredentials, wholeNumber } from '../options.js';
 
 /** `firedrill cluster up|status|down`: a local cluster that later commands find without `--target`. */
@@ -143,7 +144,7 @@ function downCommand(): Command {
       }
       if (recorded.provider === 'embedded') await stopEmbeddedCluster(recorded.pid, recorded.dataDir);
       if (recorded.provider === 'testcontainers' && recorded.containerId) {
-        const { stopTestcontainersCluster } = await import('../../providers/testcontainers/index.js');
+        const { stopTestcontainersCluster } = await loadTestcontainers();
         await stopTestcontainersCluster(recorded.containerId);
       }
       await forgetRecordedCluster();
