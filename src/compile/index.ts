@@ -27,7 +27,10 @@ export interface CompileAllOptions extends Partial<CompileOptions> {
  * Pure: it compiles the content it is given (src/validate's `loadContent` reads and checks it).
  */
 export function compileContent(content: Content, { config, deployment }: CompileOptions): Resource[] {
-  const pipelines = compilePipelineContent(content.pipelines, { keepOriginal: config.keepEventOriginal });
+  const pipelines = compilePipelineContent(content.pipelines, {
+    keepOriginal: config.keepEventOriginal,
+    timezone: config.parameters.change_window.timezone,
+  });
   const rules = compileRules(content.detections, config);
   const engine = compileEngineResources(rules, pipelines);
   const all = [...pipelines, ...engine].sort(

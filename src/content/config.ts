@@ -13,22 +13,33 @@ const StringList = (description?: string) =>
 
 const ChangeWindowSchema = Type.Object(
   {
-    days: Type.Array(StringEnum(WEEKDAYS), { minItems: 1, uniqueItems: true, description: 'UTC weekdays.' }),
+    days: Type.Array(StringEnum(WEEKDAYS), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Weekdays, in the timezone (default UTC).',
+    }),
     hours: Type.Object(
       {
-        start: Type.Integer({ minimum: 0, maximum: 23, description: 'UTC hour, inclusive.' }),
+        start: Type.Integer({ minimum: 0, maximum: 23, description: 'Hour in the timezone, inclusive.' }),
         end: Type.Integer({
           minimum: 1,
           maximum: 24,
-          description: 'UTC hour, exclusive; below start is overnight.',
+          description: 'Hour in the timezone, exclusive; below start is overnight.',
         }),
       },
       { additionalProperties: false },
     ),
+    timezone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'An IANA time zone such as Europe/Berlin or America/New_York (default UTC): days and hours are local time there, daylight saving included.',
+      }),
+    ),
   },
-  { additionalProperties: false, description: 'Normal change hours in UTC.' },
+  { additionalProperties: false, description: 'Normal change hours, in UTC unless timezone names a zone.' },
 );
-/** Normal change hours in UTC; `end` is exclusive and may be smaller than `start` (overnight). */
+/** Normal change hours (UTC, or local time in `timezone`); `end` is exclusive and may be smaller than `start` (overnight). */
 export type ChangeWindow = Static<typeof ChangeWindowSchema>;
 
 const TargetSchema = Type.Object(

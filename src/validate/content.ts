@@ -62,6 +62,7 @@ export async function validateContent(
     ? undefined
     : compilePipelineContent(checkPipelines(paths.pipelines).content, {
         keepOriginal: config.keepEventOriginal,
+        timezone: config.parameters.change_window.timezone,
       });
 
   const rules = validateRules({ dir: paths.detections, config, templates: mappings });
