@@ -163,9 +163,9 @@ describe('firedrill cluster up / status / down', () => {
     },
   );
 
-  it('refuses what it cannot do with one line and exit 1', async () => {
+  it('refuses what it cannot do with one line: 64 for flags it cannot honour, 70 for a missing JDK', async () => {
     const es = await firedrill('cluster', 'up', '--distribution', 'elasticsearch');
-    expect(es).toMatchObject({ code: 1, stdout: '' });
+    expect(es).toMatchObject({ code: 64, stdout: '' });
     expect(es.stderr).toContain(
       'firedrill: error: the embedded provider runs OpenSearch only (no embedded Elasticsearch exists); use --provider testcontainers for elasticsearch\n',
     );

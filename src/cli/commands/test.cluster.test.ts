@@ -7,6 +7,7 @@ import { removeDeployment } from '../../deploy/index.js';
 import { loadDeployedRules } from '../../engine/rules.js';
 import { layoutOf } from '../../layout/index.js';
 import { deployPack } from '../../scenarios/deploy-pack.js';
+import { contentRepository, writeNew } from '../scaffold.js';
 import { connectTestCluster } from '../../../test/setup/connect.js';
 import { firedrill } from '../../../test/setup/cli.js';
 
@@ -67,5 +68,15 @@ describe('firedrill test never touches what it does not own', () => {
     expect(passed.code).toBe(0);
     expect(await deployedRuleIds(MINE)).toContain(RULE);
     expect(await deployedRuleIds('default')).toContain(RULE);
+  });
+
+  it('passes on the repository `firedrill init` writes, with the pipelines from the package', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'fd-test-init-')), 'my-content');
+    writeNew(dir, contentRepository('local')); // what `firedrill init` writes (the helper adds --target)
+    const run = await firedrill('test', '--content', dir, '--report-dir', join(dir, 'reports'));
+    expect(run.stderr).toContain('pass access-key-created');
+    expect(run.stderr).toContain('pass nothing-happens');
+    expect(run.stdout).toMatch(/passed: 2\/2 scenario/);
+    expect(run.code).toBe(0);
   });
 });
