@@ -108,6 +108,22 @@ describe('raw-log replay', () => {
 });
 
 describe('firedrill replay / cleanup', () => {
+  it('--json prints the marker and counts as one document', async () => {
+    const marker = uniqueName('cli-replay-json');
+    markers.push(marker);
+    const out = await firedrill('replay', RAW, '--shift-to', 'now', '--marker', marker, '--json');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      deployment: 'default',
+      marker,
+      read: 18,
+      indexed: 15,
+      duplicates: 1,
+      deadLettered: 2,
+    });
+    await firedrill('cleanup', '--marker', marker);
+  });
+
   it('prints the marker, the dead-lettered lines and the counts, and cleanup removes them', async () => {
     const marker = uniqueName('cli-replay');
     markers.push(marker);

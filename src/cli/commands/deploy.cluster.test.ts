@@ -108,4 +108,19 @@ describe('firedrill plan / deploy / rollback', () => {
     expect(to.stderr).toBe("firedrill: error: --to: 'last' is not a whole number of at least 1\n");
     expect(to.code).toBe(64);
   });
+
+  it('--json: deploy --dry-run prints the plan as one document, rollback --list the versions', async () => {
+    const planned = await firedrill('deploy', '--content', changed, '--dry-run', '--json');
+    expect(planned.code).toBe(0);
+    const plan = JSON.parse(planned.stdout) as { applied: boolean; target: string; plan: { counts: object } };
+    expect(plan).toMatchObject({ applied: false, target: inject('clusterUrl') });
+    expect(plan.plan.counts).toMatchObject({ create: 0, delete: 0 });
+    const listed = JSON.parse((await firedrill('rollback', '--list', '--json')).stdout) as {
+      deployment: string;
+      versions: { version: number }[];
+    };
+    expect(listed.deployment).toBe('default');
+    expect(listed.versions.length).toBeGreaterThan(0);
+    expect((await firedrill('deploy', '--json')).code).toBe(64);
+  });
 });

@@ -4,7 +4,7 @@ import { connectOptionsFromEnv, type Cluster } from '../../cluster/index.js';
 import { compileContent } from '../../compile/index.js';
 import type { FiredrillConfig } from '../../content/config.js';
 import { deploy, type ProgressListener } from '../../deploy/index.js';
-import { label, renderPlan } from '../../deploy/render.js';
+import { label, planJson, renderPlan } from '../../deploy/render.js';
 import { FiredrillError, UsageError } from '../../errors.js';
 import { loadContent } from '../../validate/index.js';
 import {
@@ -80,6 +80,7 @@ interface DeployCommandOptions extends DeployTargetOptions {
   dryRun?: boolean;
   prune?: boolean;
   yes?: boolean;
+  json?: boolean;
   /** Milliseconds. */
   lockWait: number;
 }
@@ -91,8 +92,11 @@ export function deployCommand(): Command {
     .option('--dry-run', 'show the plan, change nothing')
     .option('--prune', 'delete resources this deployment manages that the content no longer has')
     .option('--yes', 'apply without asking')
+    .option('--json', 'print the plan and the outcome as JSON (needs --yes or --dry-run to apply or not)')
     .addOption(durationOption('--lock-wait <duration>', 'wait this long for another deploy to finish', '0s'))
     .action(async (options: DeployCommandOptions) => {
+      if (options.json && !options.yes && !options.dryRun)
+        throw new UsageError('--json prints no question to answer: add --yes (apply) or --dry-run');
       const config = commandConfig(options);
       const resources = compileContent(loadContent(options.content), {
         config,
@@ -101,8 +105,15 @@ export function deployCommand(): Command {
       const cluster = await connectDeployTarget(options, config);
       try {
         const shown = await deploy(cluster, resources, { ...deployOptions(options), dryRun: true });
-        process.stdout.write(renderPlan(shown.plan));
-        if (options.dryRun || !shown.plan.hasChanges) return;
+        const json = (outcome: { applied: boolean; version?: number }) =>
+          process.stdout.write(
+            `${JSON.stringify({ target: cluster.info.url, ...outcome, plan: planJson(shown.plan) }, null, 2)}\n`,
+          );
+        if (!options.json) process.stdout.write(renderPlan(shown.plan));
+        if (options.dryRun || !shown.plan.hasChanges) {
+          if (options.json) json({ applied: false });
+          return;
+        }
         await confirm(`Apply these changes to ${cluster.info.url}?`, options.yes);
         const result = await deploy(cluster, resources, {
           ...deployOptions(options),
@@ -116,6 +127,10 @@ export function deployCommand(): Command {
           },
         });
         const { create, update, delete: del } = result.plan.counts;
+        if (options.json) {
+          json({ applied: true, version: result.version });
+          return;
+        }
         process.stdout.write(
           `Deployed version ${result.version} of '${result.plan.deployment}' to ${cluster.info.url}: ${create} created, ${update} updated, ${del} deleted.\n`,
         );

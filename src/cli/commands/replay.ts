@@ -26,6 +26,7 @@ interface ReplayCommandOptions extends TargetOptions, DeploymentOptions {
   batchSize?: number;
   batchBytes?: number;
   retries?: number;
+  json?: boolean;
 }
 
 /** How many dead-lettered records the summary names; the rest are counted by cause. */
@@ -72,6 +73,7 @@ export function replayCommand(): Command {
       'attempts in a row without progress before the replay stops (default 10)',
       positive('--retries'),
     )
+    .option('--json', 'print the result (marker, counts, dead letters, shift) as one JSON document')
     .action(async (paths: string[], options: ReplayCommandOptions) => {
       const resumed = options.resume ? loadReplay(options.resume) : undefined;
       if (resumed && (paths.length || options.marker || options.shiftTo))
@@ -115,9 +117,11 @@ export function replayCommand(): Command {
           },
           // The marker first: whatever happens next, the run can be found and removed.
           onStart: (start) => {
-            out.write(
-              `marker ${start.marker}${resumed ? ` (resumed at record ${start.position.done + 1})` : ''}\n`,
-            );
+            // With --json the marker is in the document (and stopped replays still name it on stderr).
+            if (!options.json)
+              out.write(
+                `marker ${start.marker}${resumed ? ` (resumed at record ${start.position.done + 1})` : ''}\n`,
+              );
             record(start);
           },
           onCheckpoint: record,
@@ -129,6 +133,10 @@ export function replayCommand(): Command {
         });
         bar?.stop();
         forgetReplay(result.marker);
+        if (options.json) {
+          out.write(`${JSON.stringify({ deployment, ...result }, null, 2)}\n`);
+          return;
+        }
         if (result.offsetMs) out.write(`shifted timestamps by ${formatOffset(result.offsetMs)}\n`);
         for (const m of result.malformed.slice(0, LISTED_DEAD_LETTERS))
           out.write(`  dead-lettered ${printable(m.file)}:${m.line}: ${printable(m.reason)}\n`);

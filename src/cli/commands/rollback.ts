@@ -15,6 +15,7 @@ interface RollbackCommandOptions extends DeployTargetOptions {
   list?: boolean;
   dryRun?: boolean;
   yes?: boolean;
+  json?: boolean;
 }
 
 /** `firedrill rollback`: restore a recorded version from the cluster's own deploy history. */
@@ -30,6 +31,7 @@ export function rollbackCommand(): Command {
       wholeNumber('--to'),
     )
     .option('--list', 'list the recorded versions and exit')
+    .option('--json', 'with --list: the versions as JSON')
     .option('--dry-run', 'show the plan, change nothing')
     .option('--yes', 'apply without asking')
     .action(async (options: RollbackCommandOptions) => {
@@ -38,7 +40,12 @@ export function rollbackCommand(): Command {
       try {
         const deployment = options.deployment;
         if (options.list) {
-          process.stdout.write(renderHistory(deployment, await deployHistory(cluster, { deployment })));
+          const versions = await deployHistory(cluster, { deployment });
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify({ deployment, versions }, null, 2)}\n`
+              : renderHistory(deployment, versions),
+          );
           return;
         }
         const to = options.to;
