@@ -80,6 +80,23 @@ const validateAttackFile = compileSchema(AttackTableSchema);
 export class AttackTable {
   constructor(private readonly data: AttackFile) {}
 
+  /** Every technique and sub-technique of the table under each tactic it belongs to (a sub-technique: its parent's). */
+  techniquesByTactic(): {
+    tactic: { id: string; name: string };
+    techniques: { id: string; name: string }[];
+  }[] {
+    const entries = Object.entries(this.data.techniques);
+    return Object.entries(this.data.tactics).map(([id, name]) => ({
+      tactic: { id, name },
+      techniques: entries
+        .filter(([tid]) => this.data.techniques[tid.split('.')[0]!]?.tactics?.includes(id))
+        .map(([tid, t]) => {
+          const parent = tid.includes('.') ? this.data.techniques[tid.split('.')[0]!] : undefined;
+          return { id: tid, name: parent ? `${parent.name}: ${t.name}` : t.name };
+        }),
+    }));
+  }
+
   /** The ECS-ready mapping for a reference; throws a one-line problem naming the bad id. */
   resolve(ref: ThreatRef): ThreatMapping {
     const tactic = this.data.tactics[ref.tactic];
