@@ -91,10 +91,16 @@ export class IngestStopped extends FiredrillError {
     const { read, indexed, duplicates, deadLettered } = position.summary;
     super(
       `${reason}: stopped after ${read} record(s) (indexed ${indexed} / duplicates ${duplicates} / dead-lettered ${deadLettered})`,
-      { cause, exitCode: EXIT.stopped },
+      { cause, exitCode: refusedPermission(reason, cause) ? EXIT.refused : EXIT.stopped },
     );
     this.name = 'IngestStopped';
   }
+}
+
+/** A stop because the credentials lack a permission exits 77 like any refusal (still resumable once granted). */
+function refusedPermission(reason: string, cause: unknown): boolean {
+  if (cause instanceof FiredrillError && cause.exitCode === EXIT.refused) return true;
+  return /security_exception|no permissions for/.test(reason);
 }
 
 const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;
