@@ -15,7 +15,7 @@ import { runOnce } from '../src/engine/index.js';
 import { describeError } from '../src/errors.js';
 import { layoutOf } from '../src/layout/index.js';
 import { EmbeddedCluster, type StartedCluster } from '../src/providers/index.js';
-import { cloudTrailSamples, ingest, round, sample, withRulePack } from './engine.js';
+import { records, round, send, withRulePack } from './lib/workload.js';
 import type { BenchRow } from './run.js';
 
 const RULES = 100;
@@ -62,15 +62,15 @@ export async function benchSecurity(): Promise<BenchRow[]> {
 async function measure(sides: Side[]): Promise<BenchRow[]> {
   const resources = withRulePack(compileAll({ deployment: DEPLOYMENT }), RULES);
   for (const side of sides) await deploy(side.cluster, resources, { deployment: DEPLOYMENT });
-  const samples = await cloudTrailSamples();
+  const firstEvent = Date.now() - 3_600_000;
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of sides) {
       const start = performance.now();
       for (let i = 0; i < EVENTS_PER_ROUND; i += BATCH)
-        await ingest(
+        await send(
           side.cluster,
           DEPLOYMENT,
-          Array.from({ length: BATCH }, (_, k) => sample(samples, round * EVENTS_PER_ROUND + i + k)),
+          records(`${side.name}-${round}-${i}`, firstEvent + (round * EVENTS_PER_ROUND + i) * 2, BATCH, 0),
         );
       side.ingestSeconds += (performance.now() - start) / 1000;
       await side.cluster.refresh(layoutOf(DEPLOYMENT).eventIndices);

@@ -154,3 +154,6 @@ export { textSummary } from './reports/summary.js';
 export { writeReports, type WrittenReports } from './reports/write.js';
 export { checkHealth, type HealthOptions, type HealthReport } from './health/health.js';
 export { formatHealth } from './health/format.js';
+export { exportSigma, writeExported, type ExportResult } from './sigma/export.js';
+export { importSigma, writeImported, type ImportOptions, type ImportResult } from './sigma/import.js';
+export { formatRefusal, type RefusedRule } from './sigma/refusal.js';

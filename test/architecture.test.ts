@@ -21,6 +21,7 @@ const LAYERS: Record<string, number> = {
   compile: 2,
   security: 2,
   validate: 3,
+  sigma: 3,
   deploy: 3,
   ingest: 4,
   replay: 5,

@@ -89,6 +89,8 @@ export interface CompiledSequenceRule extends CompiledRuleBase {
   /** Ordered steps: each at or after the previous (same second counts), all within `maxSpanMs`, same join key. */
   steps: CompiledSequenceStep[];
   maxSpanMs: number;
+  /** Present (false) when the steps may come in any order, all within `maxSpanMs` (Sigma `temporal`). */
+  ordered?: false;
 }
 
 export interface CompiledNewTermsRule extends CompiledRuleBase {

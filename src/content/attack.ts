@@ -78,7 +78,7 @@ const validateAttackFile = compileSchema(AttackTableSchema);
 
 /** The bundled ATT&CK slice: resolves rule references to named mappings, or says what is wrong. */
 export class AttackTable {
-  constructor(private readonly data: AttackFile) {}
+  constructor(readonly data: AttackFile) {}
 
   /** Every technique and sub-technique of the table under each tactic it belongs to (a sub-technique: its parent's). */
   techniquesByTactic(): {

@@ -84,6 +84,29 @@ export const ConfigSchema = Type.Object(
       Type.Boolean({ description: 'Keep the raw record in event.original (roughly doubles storage).' }),
     ),
     parameters: Type.Optional(ParametersSchema),
+    sigma: Type.Optional(
+      Type.Object(
+        {
+          fields: Type.Optional(
+            Type.Record(
+              Type.String({ pattern: '^[a-z0-9-]+$' }),
+              Type.Record(
+                Type.String({ minLength: 1 }),
+                Pattern('^[@A-Za-z_][A-Za-z0-9_.@-]*$', 'is not a field name'),
+                {
+                  description: 'Raw provider field name → indexed field.',
+                },
+              ),
+              {
+                description:
+                  'Extra rows for the Sigma field tables, by log source id (docs/sigma.md); a row here replaces the built-in one.',
+              },
+            ),
+          ),
+        },
+        { additionalProperties: false, description: 'firedrill sigma import / export (docs/sigma.md).' },
+      ),
+    ),
   },
   {
     ...documentOptions(
@@ -106,6 +129,8 @@ export interface FiredrillConfig {
   /** Keep the raw record in `event.original` (off by default: it doubles storage). */
   keepEventOriginal: boolean;
   parameters: Parameters;
+  /** Extra Sigma field-table rows by log source id: raw provider field name → indexed field. */
+  sigmaFields: Record<string, Record<string, string>>;
 }
 
 export const DEFAULT_CONFIG_FILE = 'firedrill.config.yaml';
@@ -115,6 +140,7 @@ export function defaultConfig(): FiredrillConfig {
   return {
     targets: {},
     keepEventOriginal: false,
+    sigmaFields: {},
     parameters: {
       approved_provisioners: [],
       change_window: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: { start: 8, end: 18 } },
@@ -160,6 +186,7 @@ export function readConfig(file?: string): { config: FiredrillConfig; source?: S
     targets: value.targets ?? {},
     keepEventOriginal: value.keep_event_original ?? defaults.keepEventOriginal,
     parameters: { ...defaults.parameters, ...value.parameters } as Parameters,
+    sigmaFields: value.sigma?.fields ?? {},
   };
   return { config, source };
 }

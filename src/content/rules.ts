@@ -100,6 +100,12 @@ export const RuleFileSchema = Type.Object(
       Type.Object(
         {
           max_span: Duration({ description: 'Every step within this long; must fit in schedule.lookback.' }),
+          ordered: Type.Optional(
+            Type.Boolean({
+              description:
+                'false: every step within max_span in any order (Sigma temporal); default true: in the order listed.',
+            }),
+          ),
           steps: Type.Array(
             Type.Object(
               {

@@ -11,10 +11,21 @@ export interface WriteOutcome {
   duplicates: number;
   /** Findings within the suppression span of an existing alert for the same group. */
   suppressed: number;
-  /** Findings dropped because the rule reached `maxAlerts` in this run. */
+  /** Findings dropped because the rule reached its alert cap (`alertCap`) in this run. */
   dropped: number;
   /** Ids of the alerts written. */
   ids: string[];
+}
+
+/**
+ * `max_alerts` caps a live run; a backfill (a scope of event times) counts as one run per schedule interval
+ * it covers, as if the live engine had run over that time: a day's backfill must not lose the attacks of
+ * its later hours to the cap of a single run.
+ */
+export function alertCap(rule: { maxAlerts: number; intervalMs: number }, scope: Scope): number {
+  if (scope.field !== '@timestamp') return rule.maxAlerts;
+  const span = scope.ranges.reduce((sum, r) => sum + Math.max(0, r.to - r.from), 0);
+  return rule.maxAlerts * Math.max(1, Math.ceil(span / rule.intervalMs));
 }
 
 /**
@@ -34,6 +45,7 @@ export async function writeAlerts(
   const span = suppressionSpan(rule);
   const existing = span > 0 ? await existingAnchors(context, candidates, span) : new Map<string, number[]>();
   const accepted: Candidate[] = [];
+  const cap = alertCap(rule, scope);
   for (const candidate of [...candidates].sort((a, b) => a.anchor - b.anchor)) {
     const key = suppressionKey(candidate);
     const anchors = existing.get(key) ?? [];
@@ -41,7 +53,7 @@ export async function writeAlerts(
       outcome.suppressed++;
       continue;
     }
-    if (accepted.length >= rule.maxAlerts) {
+    if (accepted.length >= cap) {
       outcome.dropped++;
       continue;
     }

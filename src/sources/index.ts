@@ -3,7 +3,15 @@ import { azureAudit } from './azure-audit.js';
 import { gcpAudit } from './gcp-audit.js';
 import { fieldAt, matches, type LogSource } from './source.js';
 
-export { fieldAt, matches, painlessCondition, type LogSource, type Recogniser } from './source.js';
+export {
+  fieldAt,
+  matches,
+  painlessCondition,
+  type LogSource,
+  type Recogniser,
+  type SigmaField,
+  type SigmaLogsource,
+} from './source.js';
 
 /** Every log source firedrill ingests, in the order the router tries them (docs/architecture.md: adding one). */
 export const SOURCES: readonly LogSource[] = [awsCloudtrail, gcpAudit, azureAudit];

@@ -15,7 +15,24 @@ export interface LogSource {
   eventIdFields: string[];
   /** How a raw record is told apart from the other sources' (router pipeline and replay alike). */
   recognise: Recogniser;
+  /** How Sigma rules name this source and its fields (docs/sigma.md); absent: Sigma cannot target it. */
+  sigma?: SigmaLogsource;
 }
+
+/** A Sigma `logsource` and the field table that turns its raw provider field names into indexed fields. */
+export interface SigmaLogsource {
+  product: string;
+  service: string;
+  /** Raw provider field name (as Sigma rules write it) → the indexed field it is searched as. */
+  fields: Record<string, SigmaField>;
+}
+
+/**
+ * One row of a Sigma field table: the indexed field; `ip`, an `ip`-typed field for `cidr` tests; `derived`,
+ * why the indexed field is filled from more than the raw one (null and exists tests are then refused);
+ * `refused`, why the raw field cannot be searched at all (stored, not indexed).
+ */
+export type SigmaField = string | { field?: string; ip?: string; derived?: string; refused?: string };
 
 /** A test on a raw record, compiled both to Painless (the router) and to JavaScript (replay). */
 export type Recogniser =

@@ -1,6 +1,7 @@
 import { readConfig, type FiredrillConfig } from '../content/config.js';
 import type { SourceFile } from '../content/yaml.js';
 import { ContentError, ContentErrors } from '../errors.js';
+import { SOURCES } from '../sources/index.js';
 
 /** Reads the deployment config (src/content/config.ts) and checks what its schema cannot; throws every problem. */
 export function loadConfig(file?: string): FiredrillConfig {
@@ -12,8 +13,19 @@ export function loadConfig(file?: string): FiredrillConfig {
 
 /** An empty change window (start = end) matches nothing: almost certainly meant as all day (0–24). */
 export function checkConfig(config: FiredrillConfig, source: SourceFile): ContentError[] {
-  const { hours, timezone } = config.parameters.change_window;
   const problems: ContentError[] = [];
+  const sigma = SOURCES.filter((s) => s.sigma).map((s) => s.id);
+  for (const id of Object.keys(config.sigmaFields))
+    if (!sigma.includes(id))
+      problems.push(
+        new ContentError(
+          source.file,
+          `not a log source with a Sigma field table (one of: ${sigma.join(', ')})`,
+          source.lineOf(['sigma', 'fields', id]),
+          `sigma.fields.${id}`,
+        ),
+      );
+  const { hours, timezone } = config.parameters.change_window;
   if (hours.start === hours.end)
     problems.push(
       new ContentError(

@@ -12,6 +12,7 @@ import { replayCommand } from './replay.js';
 import { rollbackCommand } from './rollback.js';
 import { rolesCommand } from './roles.js';
 import { rulesCommand } from './rules.js';
+import { sigmaCommand } from './sigma.js';
 import { healthCommand } from './health.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
@@ -35,4 +36,5 @@ export function registerCommands(program: Command): void {
   program.addCommand(testCommand());
   program.addCommand(healthCommand());
   program.addCommand(rolesCommand());
+  program.addCommand(sigmaCommand());
 }

@@ -165,6 +165,8 @@ export function compileRule(
         groupBy: rule.suppression.group_by ?? joins[0]!,
         steps,
         maxSpanMs,
+        // Only written when off, so the hashes of ordered sequences do not change.
+        ...(rule.sequence.ordered === false ? { ordered: false as const } : {}),
       };
       break;
     }

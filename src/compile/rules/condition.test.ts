@@ -31,6 +31,7 @@ describe('compileCondition', () => {
       prefix: [{ prefix: 'arn:aws:iam::' }, { prefix: { f: { value: 'arn:aws:iam::' } } }],
       wildcard: [{ wildcard: '*:root' }, { wildcard: { f: { value: '*:root' } } }],
       range: [{ gte: 8, lt: 18 }, { range: { f: { gte: 8, lt: 18 } } }],
+      regexp: [{ regexp: 'a.*b' }, { regexp: { f: { value: 'a.*b', flags: 'NONE' } } }],
       cidr: [
         { cidr: ['203.0.113.0/24', '2001:db8::/32'] },
         { terms: { f: ['203.0.113.0/24', '2001:db8::/32'] } },
@@ -39,6 +40,30 @@ describe('compileCondition', () => {
     for (const [name, [test, dsl]] of Object.entries(ops)) {
       expect(compile({ f: test }), name).toMatchObject({ dsl, problems: [] });
     }
+  });
+
+  it('ignores case where case_insensitive says so: term, prefix, wildcard, regexp; a list as one term each', () => {
+    const ci = { case_insensitive: true };
+    expect(compile({ f: { equals: 'CreateUser', ...ci } }).dsl).toEqual({
+      term: { f: { value: 'CreateUser', case_insensitive: true } },
+    });
+    expect(compile({ f: { in: ['A', 'B'], ...ci } }).dsl).toEqual({
+      bool: {
+        should: [
+          { term: { f: { value: 'A', case_insensitive: true } } },
+          { term: { f: { value: 'B', case_insensitive: true } } },
+        ],
+        minimum_should_match: 1,
+      },
+    });
+    expect(compile({ f: { prefix: 'arn:', ...ci } }).dsl).toEqual({
+      prefix: { f: { value: 'arn:', case_insensitive: true } },
+    });
+    expect(compile({ f: { regexp: 'a.*', ...ci } }).dsl).toEqual({
+      regexp: { f: { value: 'a.*', flags: 'NONE', case_insensitive: true } },
+    });
+    expect(compile({ f: { equals: 5, ...ci } }).dsl).toEqual({ term: { f: 5 } });
+    expect(compile({ f: { equals: 'x', case_insensitive: false } }).dsl).toEqual({ term: { f: 'x' } });
   });
 
   it('compiles all / any / not', () => {
@@ -85,9 +110,14 @@ describe('compileCondition', () => {
       "where: 'all' must be alone in its map; put sibling tests in a list under all:",
     ],
     [
-      { f: { regexp: '.*' } },
-      'where.f.regexp: unknown operator (one of: equals, in, exists, prefix, wildcard, cidr, in_param, gte, gt, lte, lt)',
+      { f: { lucene: 'f:x' } },
+      'where.f.lucene: unknown operator (one of: equals, in, exists, prefix, wildcard, regexp, cidr, in_param, gte, gt, lte, lt)',
     ],
+    [
+      { f: { exists: true, case_insensitive: true } },
+      'where.f: case_insensitive goes beside exactly one of: equals, in, prefix, wildcard, regexp',
+    ],
+    [{ f: { equals: 'x', case_insensitive: 'yes' } }, 'where.f.case_insensitive: must be true or false'],
     [{ f: { in: [] } }, 'where.f.in: must be a non-empty list of strings, numbers or booleans'],
     [
       { f: { equals: 1, prefix: 'x' } },
@@ -114,7 +144,7 @@ describe('compileCondition', () => {
     [{ f: null }, 'where.f: must be a value, a list of values, or a map with one operator'],
     [
       { script: { source: 'x' } },
-      'where.script.source: unknown operator (one of: equals, in, exists, prefix, wildcard, cidr, in_param, gte, gt, lte, lt)',
+      'where.script.source: unknown operator (one of: equals, in, exists, prefix, wildcard, regexp, cidr, in_param, gte, gt, lte, lt)',
     ],
   ])('rejects %j', (condition, problem) => {
     expect(compile(condition).problems).toEqual([problem]);

@@ -18,8 +18,11 @@ type Scalar = string | number | boolean;
 
 const COMBINATORS = ['all', 'any', 'not', 'in_window'] as const;
 const RANGE_OPS = ['gte', 'gt', 'lte', 'lt'] as const;
-const SINGLE_OPS = ['equals', 'in', 'exists', 'prefix', 'wildcard', 'cidr', 'in_param'] as const;
+const SINGLE_OPS = ['equals', 'in', 'exists', 'prefix', 'wildcard', 'regexp', 'cidr', 'in_param'] as const;
 const OPERATORS = [...SINGLE_OPS, ...RANGE_OPS];
+/** Operators that take `case_insensitive: true` beside them (string matches on keyword fields). */
+const CASELESS_OPS = ['equals', 'in', 'prefix', 'wildcard', 'regexp'];
+const CASE_FLAG = 'case_insensitive';
 const FIELD_NAME = /^[@A-Za-z_][A-Za-z0-9_.@-]*$/;
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(\/\d{1,3})?)$/;
 
@@ -105,6 +108,20 @@ function compileField(field: string, test: unknown, path: Path, ctx: ConditionCo
     ctx.problem(path, 'must be a value, a list of values, or a map with one operator');
     return INVALID;
   }
+  const caseless = test[CASE_FLAG];
+  if (caseless !== undefined) {
+    const rest = Object.keys(test).filter((k) => k !== CASE_FLAG);
+    if (typeof caseless !== 'boolean') {
+      ctx.problem([...path, CASE_FLAG], 'must be true or false');
+      return INVALID;
+    }
+    if (rest.length !== 1 || !CASELESS_OPS.includes(rest[0]!)) {
+      ctx.problem(path, `${CASE_FLAG} goes beside exactly one of: ${CASELESS_OPS.join(', ')}`);
+      return INVALID;
+    }
+    const plain = compileField(field, { [rest[0]!]: test[rest[0]!] }, path, ctx);
+    return caseless ? caseInsensitive(plain) : plain;
+  }
   const ops = Object.keys(test);
   const unknown = ops.find((op) => !(OPERATORS as string[]).includes(op));
   if (unknown) {
@@ -140,6 +157,13 @@ function compileField(field: string, test: unknown, path: Path, ctx: ConditionCo
         return INVALID;
       }
       return { [op]: { [field]: { value } } };
+    case 'regexp':
+      if (typeof value !== 'string' || value === '') {
+        ctx.problem(at, 'must be a non-empty string');
+        return INVALID;
+      }
+      // Lucene's optional operators (& ~ @ <> #) are off: those characters match themselves.
+      return { regexp: { [field]: { value, flags: 'NONE' } } };
     case 'cidr': {
       const list = typeof value === 'string' ? [value] : value;
       if (
@@ -158,6 +182,26 @@ function compileField(field: string, test: unknown, path: Path, ctx: ConditionCo
       return Array.isArray(list) ? { terms: { [field]: list } } : INVALID;
     }
   }
+}
+
+/**
+ * The same string test, ignoring case (`case_insensitive` of term / prefix / wildcard / regexp; a `terms`
+ * query has no such option, so a list becomes one `term` per value). Numbers and booleans are unchanged.
+ */
+function caseInsensitive(query: Dsl): Dsl {
+  const [kind, body] = Object.entries(query)[0] as [string, Record<string, unknown>];
+  if (!['terms', 'term', 'prefix', 'wildcard', 'regexp'].includes(kind)) return query; // INVALID, reported
+  const [field, test] = Object.entries(body)[0] as [string, unknown];
+  if (kind === 'terms') {
+    const values = test as Scalar[];
+    const parts = values.map((v) => caseInsensitive({ term: { [field]: v } }));
+    return parts.length === 1 ? parts[0]! : { bool: { should: parts, minimum_should_match: 1 } };
+  }
+  if (kind === 'term') {
+    if (typeof test !== 'string') return query;
+    return { term: { [field]: { value: test, case_insensitive: true } } };
+  }
+  return { [kind]: { [field]: { ...(test as object), case_insensitive: true } } };
 }
 
 function terms(field: string, values: unknown, path: Path, ctx: ConditionContext): Dsl {

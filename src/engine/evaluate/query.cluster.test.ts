@@ -3,7 +3,7 @@ import type { Cluster } from '../../cluster/index.js';
 import { connectTestCluster } from '../../../test/setup/connect.js';
 import { EngineEnv, event, MINUTE, rule, type CompiledQueryRule } from '../fixtures/support.js';
 
-describe('query rules: percolated in batches, alerted once', () => {
+describe('query rules: matched by named queries, alerted once', () => {
   let cluster: Cluster;
   let env: EngineEnv;
   const t0 = Date.now() - 30 * MINUTE;
@@ -178,6 +178,18 @@ describe('query rules: percolated in batches, alerted once', () => {
       const report = await env.run();
       expect(report.rules[0]).toMatchObject({ written: 2, dropped: 3 });
       expect(await env.alerts()).toHaveLength(2);
+    });
+
+    it('caps a backfill per schedule interval it covers, as the live engine would have run', async () => {
+      await env.cleanup();
+      env = new EngineEnv(cluster);
+      // 2 alerts per 5-minute interval; 15 minutes hold 3 intervals' worth, with 3 findings in each.
+      await env.deploy([createUser(env, { maxAlerts: 2 })]);
+      const at = (i: number) =>
+        userCreated(i, { '@timestamp': t0 + Math.floor(i / 3) * 5 * MINUTE + (i % 3) * 1000 });
+      await env.ingest([0, 1, 2, 3, 4, 5, 6, 7, 8].map(at));
+      const report = await env.run({ from: new Date(t0), to: new Date(t0 + 15 * MINUTE) });
+      expect(report.rules[0]).toMatchObject({ written: 6, dropped: 3 });
     });
   });
 });

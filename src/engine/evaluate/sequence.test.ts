@@ -29,4 +29,36 @@ describe('chains (sequence join)', () => {
       [20, 21, 22],
     ]);
   });
+
+  describe('ordered: false (Sigma temporal)', () => {
+    const anyOrder = { steps: [{}, {}, {}], maxSpanMs: 10 * MIN, ordered: false } as CompiledSequenceRule;
+    const at = (step: string, time: number): EventHit => ({
+      index: 'i',
+      id: `${step}${time}`,
+      time,
+      source: {},
+    });
+    const times = (found: EventHit[][]) => found.map((c) => c.map((e) => e.time / MIN));
+
+    it('takes every step in any order, listed by step, all within the max span', () => {
+      expect(times(chains(anyOrder, [[at('a', 5 * MIN)], [at('b', 1 * MIN)], [at('c', 3 * MIN)]]))).toEqual([
+        [5, 1, 3],
+      ]);
+      expect(times(chains(anyOrder, [[at('a', 0)], [at('b', 0)], [at('c', 0)]]))).toEqual([[0, 0, 0]]);
+      expect(chains(anyOrder, [[at('a', 11 * MIN)], [at('b', 0)], [at('c', 3 * MIN)]])).toEqual([]);
+      expect(chains(anyOrder, [[at('a', 0)], [], [at('c', 3 * MIN)]])).toEqual([]);
+    });
+
+    it('does not reuse events, and sets do not overlap', () => {
+      const found = chains(anyOrder, [
+        [at('a', 2 * MIN), at('a', 21 * MIN)],
+        [at('b', 0), at('b', 1 * MIN), at('b', 20 * MIN)],
+        [at('c', 3 * MIN), at('c', 22 * MIN)],
+      ]);
+      expect(times(found)).toEqual([
+        [2, 0, 3],
+        [21, 20, 22],
+      ]);
+    });
+  });
 });

@@ -90,7 +90,7 @@ export async function evaluateSequenceRule(
         candidates.push({
           rule,
           group: { ...joined, ...(groupOf(chain[0]!, rule.groupBy) ?? {}) },
-          anchor: chain[0]!.time,
+          anchor: Math.min(...chain.map((e) => e.time)),
           events: chain,
           steps: chain.map((event, i) => ({ name: rule.steps[i]!.name, event })),
         });
@@ -178,6 +178,7 @@ function byTime(a: EventHit, b: EventHit): number {
  * chain fits the max span; no event serves twice, and the next chain starts where this one ended.
  */
 export function chains(rule: CompiledSequenceRule, stepEvents: EventHit[][]): EventHit[][] {
+  if (rule.ordered === false) return unorderedChains(rule, stepEvents);
   const out: EventHit[][] = [];
   const used = new Set<string>();
   const id = (e: EventHit) => `${e.index}/${e.id}`;
@@ -204,6 +205,50 @@ export function chains(rule: CompiledSequenceRule, stepEvents: EventHit[][]): Ev
       for (const e of chain) used.add(id(e));
       notBefore = chain[chain.length - 1]!.time;
     }
+  }
+  return out;
+}
+
+/**
+ * `ordered: false`: one event of every step, in any order, the latest within the max span of the earliest.
+ * Every event, oldest first, is tried as the earliest of a set; each other step takes its earliest unused
+ * event at or after it (the same second counts) and within the span; no event serves twice, and the next
+ * set starts where this one ended. The result lists the events by step, like an ordered chain.
+ */
+function unorderedChains(rule: CompiledSequenceRule, stepEvents: EventHit[][]): EventHit[][] {
+  const out: EventHit[][] = [];
+  const used = new Set<string>();
+  const id = (e: EventHit) => `${e.index}/${e.id}`;
+  const sorted = stepEvents.map((events) => [...events].sort(byTime));
+  const starts = sorted
+    .flatMap((events, step) => events.map((event) => ({ event, step })))
+    .sort((a, b) => byTime(a.event, b.event) || a.step - b.step);
+  let notBefore = -Infinity;
+  for (const { event: first, step } of starts) {
+    if (first.time < notBefore || used.has(id(first))) continue;
+    const set: EventHit[] = [];
+    set[step] = first;
+    const taken = new Set([id(first)]);
+    let complete = true;
+    for (let s = 0; s < sorted.length && complete; s++) {
+      if (s === step) continue;
+      const next = sorted[s]!.find(
+        (e) =>
+          e.time >= first.time &&
+          e.time - first.time <= rule.maxSpanMs &&
+          !used.has(id(e)) &&
+          !taken.has(id(e)),
+      );
+      if (!next) complete = false;
+      else {
+        set[s] = next;
+        taken.add(id(next));
+      }
+    }
+    if (!complete) continue;
+    out.push(set);
+    for (const e of set) used.add(id(e));
+    notBefore = Math.max(...set.map((e) => e.time));
   }
   return out;
 }
