@@ -6,7 +6,16 @@ export * from './cluster/index.js';
 export { ContentError, ContentErrors, FiredrillError } from './errors.js';
 export type * from './compile/types.js';
 export type { ClusterProvider, ProviderName, StartedCluster } from './providers/types.js';
-export { stopTestcontainersCluster, TestcontainersCluster } from './providers/testcontainers/index.js';
+// The testcontainers provider's packages are optional (Docker only): loaded on use, never by this module.
+export type { TestcontainersCluster } from './providers/testcontainers/index.js';
+import { loadTestcontainers } from './providers/testcontainers/load.js';
+export { loadTestcontainers };
+
+/** Stops a detached testcontainers cluster by container id (loads the optional packages). */
+export async function stopTestcontainersCluster(containerId: string): Promise<void> {
+  const { stopTestcontainersCluster: stop } = await loadTestcontainers();
+  await stop(containerId);
+}
 export {
   EmbeddedCluster,
   ExternalCluster,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EXIT } from '../errors.js';
 import { main } from './main.js';
 
 /** Runs the CLI in-process with a target nobody listens on; returns the exit code and stderr. */
@@ -33,7 +34,7 @@ describe('duration and time flags', () => {
   ])('%j fails with one line naming the flag, before any cluster is contacted', async (args, message) => {
     const { code, err } = await run(...args);
     expect(err).toBe(`firedrill: error: ${message}\n`);
-    expect(code).toBe(2);
+    expect(code).toBe(EXIT.usage);
   });
 
   it('names the unit in the help', async () => {

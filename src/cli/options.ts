@@ -1,9 +1,11 @@
 import { Option, type Command } from 'commander';
 import { connect, connectOptionsFromEnv, type Cluster, type ConnectOptions } from '../cluster/index.js';
-import { FiredrillError } from '../errors.js';
+import { findConfigFile, type FiredrillConfig } from '../content/config.js';
+import { EXIT, FiredrillError, UsageError } from '../errors.js';
 import { checkDeploymentName, DEFAULT_DEPLOYMENT } from '../layout/index.js';
 import { readRecordedCluster, type RecordedCluster } from '../providers/state.js';
 import { parseDuration, parseTime } from '../time/index.js';
+import { loadConfig } from '../validate/index.js';
 
 export interface TargetOptions {
   target?: string;
@@ -32,7 +34,7 @@ export function withDeploymentOption(command: Command): Command {
     new Option('--deployment <name>', 'the deployment whose pipelines, indices and rules are used')
       .env('FIREDRILL_DEPLOYMENT')
       .default(DEFAULT_DEPLOYMENT)
-      .argParser(checkDeploymentName),
+      .argParser(usageChecked('--deployment', checkDeploymentName)),
   );
 }
 
@@ -47,15 +49,32 @@ export function timeOption(flags: string, description: string): Option {
   return parsedOption(flags, description, (text) => parseTime(text));
 }
 
-/** A bad value stops the command while the arguments are parsed — before any cluster is contacted — with one line. */
 function parsedOption<T>(flags: string, description: string, parse: (text: string) => T): Option {
   const option = new Option(flags, description);
-  return option.argParser((text: string) => {
+  return option.argParser(usageChecked(option.long ?? flags, parse));
+}
+
+/**
+ * A flag's parser whose bad values stop the command while the arguments are parsed — before any cluster is
+ * contacted — with one line naming the flag and the usage exit code.
+ */
+export function usageChecked<T>(flag: string, parse: (text: string) => T): (text: string) => T {
+  return (text) => {
     try {
       return parse(text);
     } catch (error) {
-      throw new FiredrillError(`${option.long}: ${(error as Error).message}`, { exitCode: 2 });
+      throw new UsageError(`${flag}: ${(error as Error).message}`);
     }
+  };
+}
+
+/** A whole number of at least `min` (`--limit abc` stops with the usage code, it never becomes NaN). */
+export function wholeNumber(flag: string, min = 1): (text: string) => number {
+  return usageChecked(flag, (text) => {
+    const n = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min)
+      throw new Error(`'${text}' is not a whole number${min > 0 ? ` of at least ${min}` : ''}`);
+    return n;
   });
 }
 
@@ -64,7 +83,48 @@ function parsedOption<T>(flags: string, description: string, parse: (text: strin
  * cluster, whose CA and superuser apply where the environment names no credentials of its own.
  */
 export async function connectTarget(options: TargetOptions): Promise<Cluster> {
-  return connect(await targetOptions(options));
+  return connectCluster(await targetOptions(options));
+}
+
+/**
+ * Connects; a cluster that cannot be reached exits 69, one that refuses the credentials or TLS 77 (src/cluster/errors.ts
+ * classifies them). What is neither — not a cluster at all — is unreachable as far as the command is concerned.
+ */
+export async function connectCluster(options: ConnectOptions): Promise<Cluster> {
+  try {
+    return await connect(options);
+  } catch (error) {
+    if (error instanceof FiredrillError && error.exitCode !== EXIT.error) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new FiredrillError(message, { cause: error, exitCode: EXIT.unreachable });
+  }
+}
+
+let verboseOutput = false;
+
+/** main() turns on `--verbose` detail for the whole run. */
+export function setVerbose(on: boolean): void {
+  verboseOutput = on;
+}
+
+/** A line of detail on stderr, only with `--verbose`. */
+export function verbose(line: string): void {
+  if (verboseOutput) process.stderr.write(`firedrill: ${line}\n`);
+}
+
+/**
+ * The config a command uses: `--config FILE`, else `<content>/firedrill.config.yaml`, else the first one from
+ * the working directory up to the repository root; `--verbose` says which.
+ */
+export function commandConfig(options: { config?: string; content?: string }): FiredrillConfig {
+  return loadConfig(configFileFor(options));
+}
+
+/** The file `commandConfig` reads (undefined: none found, the defaults). */
+export function configFileFor(options: { config?: string; content?: string }): string | undefined {
+  const file = options.config ?? findConfigFile(options.content ?? '.');
+  verbose(`config: ${file ?? 'none found, using the defaults (docs/config.md)'}`);
+  return file;
 }
 
 export async function targetOptions(options: TargetOptions): Promise<ConnectOptions> {

@@ -1,4 +1,4 @@
-import { FiredrillError } from '../errors.js';
+import { EXIT, FiredrillError } from '../errors.js';
 
 const TLS_PATTERN =
   /certificate|self[- ]signed|SSL|TLS|CERT_|UNABLE_TO_VERIFY|unable to verify|wrong version number|EPROTO/i;
@@ -14,7 +14,7 @@ export class NoAnswer extends FiredrillError {
     readonly outcomeUnknown: boolean,
     cause: unknown,
   ) {
-    super(message, { cause });
+    super(message, { cause, exitCode: EXIT.unreachable });
     this.name = 'NoAnswer';
   }
 }
@@ -31,13 +31,14 @@ export function clusterError(error: unknown, url: string, request?: string): Fir
   if (status === 401)
     return new FiredrillError(
       `authentication failed at ${url} (401): set FIREDRILL_USERNAME and FIREDRILL_PASSWORD, or FIREDRILL_API_KEY`,
-      { cause: error },
+      { cause: error, exitCode: EXIT.refused },
     );
   if (status === 403)
     return new FiredrillError(
       `permission denied at ${url} (403)${request ? ` for ${request}` : ''}: ${reasonOf(e.meta?.body) ?? message}`,
       {
         cause: error,
+        exitCode: EXIT.refused,
       },
     );
   if (/ECONNREFUSED/.test(message))
@@ -47,7 +48,10 @@ export function clusterError(error: unknown, url: string, request?: string): Fir
       error,
     );
   if (/ENOTFOUND|EAI_AGAIN/.test(message))
-    return new FiredrillError(`cannot reach cluster at ${url}: host not found`, { cause: error });
+    return new FiredrillError(`cannot reach cluster at ${url}: host not found`, {
+      cause: error,
+      exitCode: EXIT.unreachable,
+    });
   if (/ECONNRESET|socket hang up|EPIPE/.test(message) && url.startsWith('http:'))
     return new NoAnswer(
       `cannot reach cluster at ${url}: connection reset (does the cluster expect https?)`,
@@ -57,7 +61,7 @@ export function clusterError(error: unknown, url: string, request?: string): Fir
   if (TLS_PATTERN.test(message))
     return new FiredrillError(
       `TLS verification failed for ${url}: ${firstLine(message)} (trust its CA with FIREDRILL_CA_CERT, or pass --insecure)`,
-      { cause: error },
+      { cause: error, exitCode: EXIT.refused },
     );
   if (/timeout|timed out/i.test(message) || e?.name === 'TimeoutError')
     return new NoAnswer(`cluster at ${url} did not answer in time: ${firstLine(message)}`, true, error);

@@ -1,4 +1,4 @@
-import { readConfig, type FiredrillConfig } from '../content/config.js';
+import { findConfigFile, readConfig, type FiredrillConfig } from '../content/config.js';
 import { readContent, type Content } from '../content/index.js';
 import { readPipelineContent } from '../content/pipelines.js';
 import { ContentErrors } from '../errors.js';
@@ -27,7 +27,10 @@ export interface CompileAllOptions extends Partial<CompileOptions> {
  * Pure: it compiles the content it is given (src/validate's `loadContent` reads and checks it).
  */
 export function compileContent(content: Content, { config, deployment }: CompileOptions): Resource[] {
-  const pipelines = compilePipelineContent(content.pipelines, { keepOriginal: config.keepEventOriginal });
+  const pipelines = compilePipelineContent(content.pipelines, {
+    keepOriginal: config.keepEventOriginal,
+    timezone: config.parameters.change_window.timezone,
+  });
   const rules = compileRules(content.detections, config);
   const engine = compileEngineResources(rules, pipelines);
   const all = [...pipelines, ...engine].sort(
@@ -38,11 +41,11 @@ export function compileContent(content: Content, { config, deployment }: Compile
 
 /**
  * `compileContent` of the content under `contentDir`, read as its schemas accept it; the config defaults to
- * `firedrill.config.yaml` when present. Cross-file checks are `firedrill validate`'s (src/validate/).
+ * the one `findConfigFile(contentDir)` finds. Cross-file checks are `firedrill validate`'s (src/validate/).
  */
 export function compileAll(options: CompileAllOptions = {}): Resource[] {
   return compileContent(readContent(options.contentDir), {
-    config: options.config ?? readConfig().config,
+    config: options.config ?? readConfig(findConfigFile(options.contentDir)).config,
     deployment: options.deployment,
   });
 }

@@ -10,6 +10,11 @@ import type { Resource, ResourceKind } from './types.js';
 export interface PipelineCompileOptions {
   /** Keep `event.original` on indexed events (config key `keep_event_original`); dead letters always keep it. */
   keepOriginal?: boolean;
+  /**
+   * The IANA zone `firedrill.time.weekday` and `.hour` are set in (config `change_window.timezone`; default
+   * UTC): the change window is local time there, daylight saving included (java.time in the pipeline).
+   */
+  timezone?: string;
 }
 
 const KIND_ORDER: ResourceKind[] = ['component_template', 'index_template', 'pipeline'];
@@ -25,7 +30,8 @@ export function compilePipelineContent(
   options: PipelineCompileOptions = {},
 ): Resource[] {
   const enabled = new Set<PipelineOption>(options.keepOriginal ? ['keep_original'] : []);
-  const compile = (list: ProcessorEntry[]) => compileProcessors(list, content.scripts, enabled);
+  const compile = (list: ProcessorEntry[]) =>
+    compileProcessors(list, content.scripts, enabled, options.timezone);
   const resources: Resource[] = [
     ...content.templates.map(({ value, source }) => ({
       kind: value.kind,
@@ -52,6 +58,7 @@ function compileProcessors(
   list: ProcessorEntry[],
   scripts: Record<string, string>,
   enabled: Set<PipelineOption>,
+  timezone?: string,
 ): ProcessorEntry[] {
   const out: ProcessorEntry[] = [];
   for (const entry of list) {
@@ -69,9 +76,17 @@ function compileProcessors(
       if (sourceFiles.includes(COPY_FIELDS) && isRecord(rest.params))
         compiled.params = splitCopyPaths(rest.params);
     }
-    if (onFailure) compiled.on_failure = compileProcessors(onFailure, scripts, enabled);
+    // finishEvent (scripts/finish-event.painless) reads the zone from the script's params.
+    if (timezone && typeof compiled.source === 'string' && compiled.source.includes('finishEvent('))
+      compiled.params = { ...((compiled.params as Record<string, unknown> | undefined) ?? {}), timezone };
+    if (onFailure) compiled.on_failure = compileProcessors(onFailure, scripts, enabled, timezone);
     if (type === 'foreach' && compiled.processor) {
-      compiled.processor = compileProcessors([compiled.processor as ProcessorEntry], scripts, enabled)[0];
+      compiled.processor = compileProcessors(
+        [compiled.processor as ProcessorEntry],
+        scripts,
+        enabled,
+        timezone,
+      )[0];
     }
     out.push({ [type]: compiled });
   }

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
+import { PACKAGE_ROOT } from './paths.js';
 import { documentOptions, Pattern } from './schema.js';
 import { compileSchema, loadValidated } from './yaml.js';
 
@@ -78,6 +80,23 @@ const validateAttackFile = compileSchema(AttackTableSchema);
 export class AttackTable {
   constructor(readonly data: AttackFile) {}
 
+  /** Every technique and sub-technique of the table under each tactic it belongs to (a sub-technique: its parent's). */
+  techniquesByTactic(): {
+    tactic: { id: string; name: string };
+    techniques: { id: string; name: string }[];
+  }[] {
+    const entries = Object.entries(this.data.techniques);
+    return Object.entries(this.data.tactics).map(([id, name]) => ({
+      tactic: { id, name },
+      techniques: entries
+        .filter(([tid]) => this.data.techniques[tid.split('.')[0]!]?.tactics?.includes(id))
+        .map(([tid, t]) => {
+          const parent = tid.includes('.') ? this.data.techniques[tid.split('.')[0]!] : undefined;
+          return { id: tid, name: parent ? `${parent.name}: ${t.name}` : t.name };
+        }),
+    }));
+  }
+
   /** The ECS-ready mapping for a reference; throws a one-line problem naming the bad id. */
   resolve(ref: ThreatRef): ThreatMapping {
     const tactic = this.data.tactics[ref.tactic];
@@ -110,7 +129,9 @@ export class AttackTable {
 
 const ATTACK_TABLE_HINT = 'detections/attack/techniques.yaml';
 
-/** Reads `<dir>/attack/techniques.yaml`, schema-checked. */
+/** Reads `<dir>/attack/techniques.yaml`, schema-checked; a content repository without one uses the package's. */
 export function readAttackTable(dir = 'detections'): AttackTable {
-  return new AttackTable(loadValidated(join(dir, 'attack', 'techniques.yaml'), validateAttackFile).value);
+  const own = join(dir, 'attack', 'techniques.yaml');
+  const file = existsSync(own) ? own : join(PACKAGE_ROOT, 'detections', 'attack', 'techniques.yaml');
+  return new AttackTable(loadValidated(file, validateAttackFile).value);
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { ContentError } from '../errors.js';
 import { documentOptions, Pattern, StringEnum } from './schema.js';
@@ -12,22 +13,33 @@ const StringList = (description?: string) =>
 
 const ChangeWindowSchema = Type.Object(
   {
-    days: Type.Array(StringEnum(WEEKDAYS), { minItems: 1, uniqueItems: true, description: 'UTC weekdays.' }),
+    days: Type.Array(StringEnum(WEEKDAYS), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Weekdays, in the timezone (default UTC).',
+    }),
     hours: Type.Object(
       {
-        start: Type.Integer({ minimum: 0, maximum: 23, description: 'UTC hour, inclusive.' }),
+        start: Type.Integer({ minimum: 0, maximum: 23, description: 'Hour in the timezone, inclusive.' }),
         end: Type.Integer({
           minimum: 1,
           maximum: 24,
-          description: 'UTC hour, exclusive; below start is overnight.',
+          description: 'Hour in the timezone, exclusive; below start is overnight.',
         }),
       },
       { additionalProperties: false },
     ),
+    timezone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'An IANA time zone such as Europe/Berlin or America/New_York (default UTC): days and hours are local time there, daylight saving included.',
+      }),
+    ),
   },
-  { additionalProperties: false, description: 'Normal change hours in UTC.' },
+  { additionalProperties: false, description: 'Normal change hours, in UTC unless timezone names a zone.' },
 );
-/** Normal change hours in UTC; `end` is exclusive and may be smaller than `start` (overnight). */
+/** Normal change hours (UTC, or local time in `timezone`); `end` is exclusive and may be smaller than `start` (overnight). */
 export type ChangeWindow = Static<typeof ChangeWindowSchema>;
 
 const TargetSchema = Type.Object(
@@ -52,16 +64,18 @@ const ParametersSchema = Type.Object(
     change_window: Type.Optional(ChangeWindowSchema),
   },
   {
-    propertyNames: { pattern: '^[a-z][a-z0-9_]*$' },
+    propertyNames: Pattern('^[a-z][a-z0-9_]*$', 'is not a parameter name like corporate_ranges'),
     additionalProperties: StringList('A list parameter for in_param in your own rules.'),
     description: 'Deployment parameters that rules reference by name (in_param, in_window).',
   },
 );
 
+const TARGET_NAME = '^[A-Za-z0-9_.-]+$';
+
 export const ConfigSchema = Type.Object(
   {
     targets: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.-]+$' }), TargetSchema, {
+      Type.Record(Type.String({ pattern: TARGET_NAME }), TargetSchema, {
         additionalProperties: false,
         description: 'Clusters by name, for firedrill deploy --env NAME.',
       }),
@@ -137,11 +151,32 @@ export function defaultConfig(): FiredrillConfig {
 const validateConfigFile = compileSchema(ConfigSchema);
 
 /**
+ * The config a content directory is compiled with when none is named: `<content>/firedrill.config.yaml`,
+ * else the first one from the working directory up to the repository root (the folder holding `.git`).
+ * Outside a repository only the working directory counts, so a stray file in a home folder is never used.
+ */
+export function findConfigFile(contentDir = '.', cwd = process.cwd()): string | undefined {
+  const inContent = join(contentDir, DEFAULT_CONFIG_FILE);
+  if (existsSync(inContent)) return inContent;
+  const dirs: string[] = [];
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    dirs.push(dir);
+    if (existsSync(join(dir, '.git'))) break;
+    if (dirname(dir) === dir) {
+      dirs.splice(1);
+      break;
+    }
+  }
+  const found = dirs.map((d) => join(d, DEFAULT_CONFIG_FILE)).find((f) => existsSync(f));
+  return found && resolve(cwd) === dirname(found) ? DEFAULT_CONFIG_FILE : found;
+}
+
+/**
  * Reads the deployment config, schema-checked, with the defaults filled in. Without a file name it reads
- * `firedrill.config.yaml` when present, else returns the defaults; a named file must exist.
+ * the one `findConfigFile()` finds, else returns the defaults; a named file must exist.
  */
 export function readConfig(file?: string): { config: FiredrillConfig; source?: SourceFile } {
-  const path = file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const path = file ?? findConfigFile();
   if (!path) return { config: defaultConfig() };
   if (!existsSync(path)) throw new ContentError(path, 'config file not found');
   const { value, source } = loadValidated(path, validateConfigFile);

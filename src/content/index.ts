@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { ContentErrors, type ContentError } from '../errors.js';
+import { contentPaths } from './paths.js';
 import { readPipelineContent, type PipelineContent } from './pipelines.js';
 import { readDetections, type Detections } from './rules.js';
 import { readEach } from './yaml.js';
@@ -16,13 +16,17 @@ export interface ContentReaders {
   detections(dir: string): Detections;
 }
 
-/** Reads `<dir>/pipelines` and `<dir>/detections`, schema-checked; throws every problem of both at once. */
+/**
+ * Reads `<dir>/pipelines` (the package's when the directory has none) and `<dir>/detections`,
+ * schema-checked; throws every problem of both at once.
+ */
 export function readContent(
   dir = '.',
   read: ContentReaders = { pipelines: readPipelineContent, detections: readDetections },
 ): Content {
-  const pipelines = read.pipelines(join(dir, 'pipelines'));
-  const detections = readEach([join(dir, 'detections')], read.detections);
+  const paths = contentPaths(dir);
+  const pipelines = read.pipelines(paths.pipelines);
+  const detections = readEach([paths.detections], read.detections);
   const errors = [...pipelines.errors, ...detections.errors];
   if (errors.length) throw new ContentErrors(errors);
   return { pipelines: pipelines.content, detections: detections.values[0]! };

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Type, type ArrayOptions, type TProperties } from '@sinclair/typebox';
-import type { ContentError } from '../errors.js';
+import { ContentError } from '../errors.js';
 import { readAttackTable, ThreatRefSchema, type AttackTable } from './attack.js';
 import { Defaulted, documentOptions, Duration, Pattern, StringEnum, type Filled } from './schema.js';
 import { compileSchema, loadValidated, readAll, readEach, type SourceFile } from './yaml.js';
@@ -157,6 +157,7 @@ const validateRuleFile = compileSchema(RuleFileSchema);
 
 /** Rule files of every pack: `<dir>/<pack>/*.yaml` (not `examples/`, `attack/` or `templates/`). */
 export function ruleFiles(dir = 'detections'): string[] {
+  if (!existsSync(dir)) throw new ContentError(dir, 'detections folder not found');
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !NOT_PACKS.has(d.name))
     .flatMap((pack) =>
@@ -187,10 +188,13 @@ export function readDetections(dir = 'detections'): Detections {
 
 /** Reads and schema-checks every rule file; throws every problem of every file at once. */
 export function readRules(dir = 'detections'): LoadedRule[] {
-  return readAll(ruleFiles(dir), (file) => {
-    const { value, source } = loadValidated(file, validateRuleFile);
-    return { rule: value, source };
-  });
+  return readAll(ruleFiles(dir), readRule);
+}
+
+/** Reads and schema-checks one rule file. */
+export function readRule(file: string): LoadedRule {
+  const { value, source } = loadValidated(file, validateRuleFile);
+  return { rule: value, source };
 }
 
 const Records = (options: ArrayOptions) => Type.Array(Type.Record(Type.String(), Type.Unknown()), options);

@@ -41,7 +41,8 @@ export function parseSource(file: string, text = readFileSync(file, 'utf8')): So
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0]?.line;
+    // Without prettyErrors the error has only offsets: the line counter turns the first into a line.
+    const line = lineCounter.linePos(first.pos[0]).line;
     throw new ContentError(file, first.message.split('\n')[0] ?? 'invalid YAML', line);
   }
   return {
@@ -75,11 +76,13 @@ function lineOfPath(doc: Document, lines: LineCounter, path: (string | number)[]
 
 /** Turns ajv errors into ContentErrors with file, line and dotted field. */
 export function schemaErrors(source: SourceFile, errors: ErrorObject[] | null | undefined): ContentError[] {
-  // An `if` error only says its `then` failed; the `then` errors say what is wrong.
+  // An `if` error only says its `then` failed, a `propertyNames` one that a key is bad: the errors beside
+  // them say what is wrong (a bad key's error carries `propertyName`).
   return (errors ?? [])
-    .filter((e) => e.keyword !== 'if')
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames')
     .map((e) => {
-      const path = e.instancePath.split('/').slice(1).map(decodePointer);
+      const key = (e as ErrorObject & { propertyName?: string }).propertyName;
+      const path = [...e.instancePath.split('/').slice(1).map(decodePointer), ...(key ? [key] : [])];
       const missing =
         e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : undefined;
       const extra =

@@ -35,6 +35,8 @@ export async function applyPlan(
       const restored = await restore(cluster, done.reverse(), onProgress);
       throw new FiredrillError(`deploy failed at ${describe(entry)}: ${describeError(error)}; ${restored}`, {
         cause: error,
+        // A refused permission stays one (exit 77), a cluster gone away stays unreachable (69).
+        exitCode: error instanceof FiredrillError ? error.exitCode : undefined,
       });
     }
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LosslessNumber, parse as parseLossless, stringify as stringifyLossless } from 'lossless-json';
 import { NoAnswer, type BulkItemResult, type Cluster } from '../cluster/index.js';
-import { describeError, FiredrillError } from '../errors.js';
+import { describeError, EXIT, FiredrillError } from '../errors.js';
 import { layoutOf, type Layout } from '../layout/index.js';
 import type { LogSource } from '../sources/index.js';
 import { DEFAULT_MAX_RECORD_BYTES, formatBytes, type RawRecord, type Unreadable } from './read.js';
@@ -91,10 +91,16 @@ export class IngestStopped extends FiredrillError {
     const { read, indexed, duplicates, deadLettered } = position.summary;
     super(
       `${reason}: stopped after ${read} record(s) (indexed ${indexed} / duplicates ${duplicates} / dead-lettered ${deadLettered})`,
-      { cause, exitCode: 3 },
+      { cause, exitCode: refusedPermission(reason, cause) ? EXIT.refused : EXIT.stopped },
     );
     this.name = 'IngestStopped';
   }
+}
+
+/** A stop because the credentials lack a permission exits 77 like any refusal (still resumable once granted). */
+function refusedPermission(reason: string, cause: unknown): boolean {
+  if (cause instanceof FiredrillError && cause.exitCode === EXIT.refused) return true;
+  return /security_exception|no permissions for/.test(reason);
 }
 
 const DEFAULT_BATCH_BYTES = 8 * 1024 * 1024;

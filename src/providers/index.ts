@@ -1,7 +1,8 @@
-import { FiredrillError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { EmbeddedCluster } from './embedded/index.js';
 import { ExternalCluster } from './external/index.js';
 import type { ClusterProvider, ProviderName } from './types.js';
+import { loadTestcontainers } from './testcontainers/load.js';
 
 export { EmbeddedCluster, stopEmbeddedCluster } from './embedded/index.js';
 export { ExternalCluster } from './external/index.js';
@@ -35,7 +36,7 @@ export function providerFor(name: string, options: ProviderOptions = {}): Cluste
   switch (name) {
     case 'embedded': {
       if (options.distribution && options.distribution !== 'opensearch')
-        throw new FiredrillError(
+        throw new UsageError(
           `the embedded provider runs OpenSearch only (no embedded Elasticsearch exists); use --provider testcontainers for ${options.distribution}`,
         );
       const cluster = new EmbeddedCluster()
@@ -48,14 +49,14 @@ export function providerFor(name: string, options: ProviderOptions = {}): Cluste
     }
     case 'testcontainers':
       if (options.security)
-        throw new FiredrillError(
+        throw new UsageError(
           'the testcontainers provider has no secured image yet; use --provider embedded --security',
         );
       return {
         name: 'testcontainers',
         // Loaded on use: the Docker client stack costs seconds that other commands should not pay.
         start: async () => {
-          const { TestcontainersCluster } = await import('./testcontainers/index.js');
+          const { TestcontainersCluster } = await loadTestcontainers();
           const cluster = new TestcontainersCluster();
           if (options.distribution) cluster.withDistribution(options.distribution);
           if (options.version) cluster.withVersion(options.version);
@@ -66,7 +67,7 @@ export function providerFor(name: string, options: ProviderOptions = {}): Cluste
       };
     case 'external': {
       if (options.security)
-        throw new FiredrillError(
+        throw new UsageError(
           "an external cluster's security is its own: drop --security and give its CA and credentials (FIREDRILL_CA_CERT, FIREDRILL_USERNAME/_PASSWORD, FIREDRILL_API_KEY)",
         );
       const cluster = new ExternalCluster();
@@ -74,6 +75,6 @@ export function providerFor(name: string, options: ProviderOptions = {}): Cluste
       return cluster;
     }
     default:
-      throw new FiredrillError(`unknown provider '${name}': use ${PROVIDERS.join(', ')}`);
+      throw new UsageError(`unknown provider '${name}': use ${PROVIDERS.join(', ')}`);
   }
 }

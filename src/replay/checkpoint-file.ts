@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FiredrillError } from '../errors.js';
+import { EXIT, FiredrillError } from '../errors.js';
 import { stateDir } from '../providers/state.js';
 import type { ReplayCheckpoint } from './replay.js';
 
@@ -36,7 +36,7 @@ export function loadReplay(marker: string): ReplayRecord {
   } catch (error) {
     throw new FiredrillError(
       `no stopped replay with marker '${marker}' to resume (${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      { cause: error, exitCode: 2 },
+      { cause: error, exitCode: EXIT.usage },
     );
   }
 }

@@ -108,6 +108,22 @@ describe('raw-log replay', () => {
 });
 
 describe('firedrill replay / cleanup', () => {
+  it('--json prints the marker and counts as one document', async () => {
+    const marker = uniqueName('cli-replay-json');
+    markers.push(marker);
+    const out = await firedrill('replay', RAW, '--shift-to', 'now', '--marker', marker, '--json');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({
+      deployment: 'default',
+      marker,
+      read: 18,
+      indexed: 15,
+      duplicates: 1,
+      deadLettered: 2,
+    });
+    await firedrill('cleanup', '--marker', marker);
+  });
+
   it('prints the marker, the dead-lettered lines and the counts, and cleanup removes them', async () => {
     const marker = uniqueName('cli-replay');
     markers.push(marker);
@@ -122,14 +138,14 @@ describe('firedrill replay / cleanup', () => {
 
   it('refuses a bad --shift-to and a missing file with one line and a non-zero exit', async () => {
     const bad = await firedrill('replay', RAW, '--shift-to', 'yesterday');
-    expect(bad.code).toBe(2);
+    expect(bad.code).toBe(64);
     expect(bad.stderr.trim()).toBe(
       "firedrill: error: --shift-to: 'yesterday' is not 'now', an ISO 8601 time like 2026-01-05T10:00:00Z or a duration ago like 2h",
     );
     const dir = mkdtempSync(join(tmpdir(), 'fd-'));
     writeFileSync(join(dir, 'x.json'), '{}');
     const missing = await firedrill('replay', join(dir, 'nope.json'));
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(64);
     expect(missing.stderr.trim()).toBe(`firedrill: error: ${join(dir, 'nope.json')}: no such file or folder`);
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Cluster } from '../cluster/index.js';
-import { FiredrillError } from '../errors.js';
+import { FiredrillError, UsageError } from '../errors.js';
 import {
   ingestRecords,
   IngestStopped,
@@ -110,7 +110,7 @@ export function expandInputs(paths: string[]): ReplayInput[] {
   const files: string[] = [];
   const visit = (path: string, explicit: boolean): void => {
     const st = statSync(path, { throwIfNoEntry: false });
-    if (!st) throw new FiredrillError(`${path}: no such file or folder`);
+    if (!st) throw new UsageError(`${path}: no such file or folder`);
     if (st.isDirectory()) for (const entry of readdirSync(path).sort()) visit(join(path, entry), false);
     else if (explicit || /\.(json|jsonl|ndjson|log|gz)$/.test(path)) files.push(resolve(path));
   };

@@ -195,7 +195,7 @@ describe('firedrill replay when the cluster refuses writes', () => {
     await cluster.refresh(layout.eventIndices);
     expect(await cluster.count(index, { term: { 'firedrill.marker': marker } })).toBe(1200);
     const again = await firedrill('replay', '--resume', marker);
-    expect(again.code).toBe(2);
+    expect(again.code).toBe(64);
     expect(again.stderr).toMatch(/no stopped replay with marker '.*' to resume/);
   });
 });

@@ -17,18 +17,70 @@ describe('coverage', () => {
   });
 });
 
+/**
+ * The fields the ATT&CK Navigator layer format 4.5 defines (attack-navigator layers/spec/v4.5/layerformat.md):
+ * a layer holding anything else is not a 4.5 layer.
+ */
+const LAYER_FIELDS = [
+  'name', 'versions', 'domain', 'description', 'filters', 'sorting', 'layout', 'hideDisabled', 'techniques',
+  'gradient', 'legendItems', 'showTacticRowBackground', 'tacticRowBackground', 'selectTechniquesAcrossTactics',
+  'selectSubtechniquesWithParent', 'selectVisibleTechniques', 'metadata', 'links',
+];
+const VERSIONS_FIELDS = ['attack', 'navigator', 'layer'];
+const LAYOUT_FIELDS = [
+  'layout', 'aggregateFunction', 'showID', 'showName', 'showAggregateScores', 'countUnscored', 'expandedSubtechniques',
+];
+const TECHNIQUE_FIELDS = [
+  'techniqueID', 'tactic', 'comment', 'enabled', 'metadata', 'links', 'showSubtechniques', 'score', 'color',
+];
+const TACTICS = [
+  'reconnaissance', 'resource-development', 'initial-access', 'execution', 'persistence', 'privilege-escalation',
+  'defense-evasion', 'credential-access', 'discovery', 'lateral-movement', 'collection', 'command-and-control',
+  'exfiltration', 'impact',
+];
+
 describe('ATT&CK Navigator layer', () => {
-  it('scores each technique under each tactic by proof', () => {
+  it('scores each technique under each tactic by proof, listing parents with their sub-techniques shown', () => {
     const layer = navigatorLayer(computeCoverage(sampleRun()));
     expect(layer.versions.layer).toBe('4.5');
     expect(layer.domain).toBe('enterprise-attack');
-    expect(layer.techniques.map((t) => [t.techniqueID, t.tactic, t.score])).toEqual([
-      ['T1078', 'persistence', 50],
-      ['T1098.001', 'persistence', 10],
-      ['T1098.001', 'privilege-escalation', 10],
-      ['T1136.003', 'persistence', 100],
+    expect(layer.techniques.map((t) => [t.techniqueID, t.tactic, t.score, t.showSubtechniques])).toEqual([
+      ['T1078', 'persistence', 50, true],
+      ['T1098', 'persistence', undefined, true],
+      ['T1098', 'privilege-escalation', undefined, true],
+      ['T1098.001', 'persistence', 10, false],
+      ['T1098.001', 'privilege-escalation', 10, false],
+      ['T1136', 'persistence', undefined, true],
+      ['T1136.003', 'persistence', 100, false],
     ]);
+    expect(layer.layout.expandedSubtechniques).toBe('annotated');
     expect(tacticShortName('Command and Control')).toBe('command-and-control');
+  });
+
+  it('holds only fields the v4.5 format defines, with short comments', () => {
+    const layer = navigatorLayer(computeCoverage(sampleRun())) as unknown as Record<string, unknown>;
+    const extra = (value: object, allowed: string[]) => Object.keys(value).filter((k) => !allowed.includes(k));
+    expect(extra(layer, LAYER_FIELDS)).toEqual([]);
+    expect(extra(layer.versions as object, VERSIONS_FIELDS)).toEqual([]);
+    expect(extra(layer.layout as object, LAYOUT_FIELDS)).toEqual([]);
+    expect(extra(layer.filters as object, ['platforms'])).toEqual([]);
+    for (const t of layer.techniques as Record<string, unknown>[]) {
+      expect(extra(t, TECHNIQUE_FIELDS)).toEqual([]);
+      expect(TACTICS).toContain(t.tactic);
+      expect(t.techniqueID).toMatch(/^T\d{4}(\.\d{3})?$/);
+      expect(String(t.comment ?? '').length).toBeLessThan(200);
+      for (const m of (t.metadata ?? []) as object[]) expect(extra(m, ['name', 'value', 'divider'])).toEqual([]);
+    }
+    for (const item of layer.legendItems as object[]) expect(extra(item, ['label', 'color'])).toEqual([]);
+  });
+
+  it('cuts a long comment and keeps the whole list in metadata', () => {
+    const run = sampleRun();
+    const many = Array.from({ length: 30 }, (_, i) => ({ ...run.rules[0]!, id: `a-rather-long-rule-id-number-${i}` }));
+    const layer = navigatorLayer(computeCoverage({ ...run, rules: [...run.rules, ...many] }));
+    const entry = layer.techniques.find((t) => t.metadata?.filter((m) => m.name === 'rule').length === 31)!;
+    expect(entry.comment!.length).toBeLessThanOrEqual(200);
+    expect(entry.comment!.endsWith('…')).toBe(true);
   });
 });
 

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readAttackTable } from '../content/attack.js';
 import { redact } from '../redact.js';
 import type { RunResult } from '../scenarios/results.js';
 import { computeCoverage, type Coverage } from './coverage.js';
@@ -10,6 +11,15 @@ import { navigatorLayer } from './navigator.js';
 export interface WrittenReports {
   coverage: Coverage;
   files: { json: string; junit: string; navigator: string; html: string };
+}
+
+/** The ATT&CK slice the content maps to (the package's when the content has none), for the gaps in the matrix. */
+function attackTechniques(): ReturnType<ReturnType<typeof readAttackTable>['techniquesByTactic']> | undefined {
+  try {
+    return readAttackTable().techniquesByTactic();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes every report of a run into `dir`: results.json, junit.xml, attack-navigator.json, coverage.html. */
@@ -29,7 +39,7 @@ export async function writeReports(run: RunResult, dir: string): Promise<Written
     write(files.json, `${JSON.stringify({ ...run, coverage }, null, 2)}\n`),
     write(files.junit, junitReport(run)),
     write(files.navigator, `${JSON.stringify(navigatorLayer(coverage), null, 2)}\n`),
-    write(files.html, htmlReport(run, coverage)),
+    write(files.html, htmlReport(run, coverage, { attack: attackTechniques() })),
   ]);
   return { coverage, files };
 }

@@ -55,9 +55,9 @@ async function firedrill(
   }
 }
 
-/** A refusal as the CLI must print it: exit 1, one line on stderr, no stack trace. */
+/** A refusal as the CLI must print it: exit 77 (docs/cli.md), one line on stderr, no stack trace. */
 function expectOneLineRefusal(result: { code: number; stderr: string }, pattern: RegExp): void {
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(77);
   const lines = result.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
@@ -114,7 +114,7 @@ describe('a secured embedded cluster', () => {
     expectOneLineRefusal(noCa, /TLS verification failed for https:\/\/localhost:\d+: .*FIREDRILL_CA_CERT/);
     expectOneLineRefusal(await firedrill(undefined, ['info']), /authentication failed at .* \(401\)/);
     const plain = await firedrill('admin', ['info', '--target', started.url.replace('https:', 'http:')]);
-    expect(plain.code).toBe(1);
+    expect(plain.code).toBe(69);
     expectNoSecret(noCa.stderr, plain.stderr);
   });
 
@@ -265,7 +265,7 @@ describe('least-privilege roles over TLS', () => {
       FIREDRILL_USERNAME: 'partial',
       FIREDRILL_PASSWORD: passwords.deployer,
     });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(77);
     expect(result.stderr).toMatch(/permission denied .*indices:data\/write/);
     expect(result.stderr).toMatch(/; restored the \d+ resource\(s\) it had changed\n$/);
     expect(result.stderr).not.toMatch(/^\s+at /m);
@@ -401,7 +401,7 @@ describe('firedrill test and health over TLS, and redaction', () => {
     expect(outputs[0]!.stderr).toMatch(/invalid target URL 'https:\/\/\*\*\*@\[bad'/);
     expect(outputs[1]!.stderr).toMatch(/permission denied/);
     expect(outputs[2]!.stderr).toMatch(/authentication failed/);
-    expect(outputs[3]!.code).toBe(1);
+    expect(outputs[3]!.code).toBe(77);
     for (const { stdout, stderr } of outputs) {
       for (const text of [stdout, stderr]) {
         expect(text).not.toContain(secret);

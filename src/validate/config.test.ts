@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../content/config.js';
-import { loadConfig } from './config.js';
+import { compileAll } from '../compile/index.js';
+import { isTimeZone, loadConfig } from './config.js';
 
 function configFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'fd-config-')), 'firedrill.config.yaml');
@@ -65,5 +66,39 @@ describe('loadConfig', () => {
     expect(() => loadConfig('/nonexistent/firedrill.config.yaml')).toThrow(
       '/nonexistent/firedrill.config.yaml: config file not found',
     );
+  });
+});
+
+describe('change_window.timezone', () => {
+  it('takes an IANA zone and refuses anything else at its line', () => {
+    expect(isTimeZone('Europe/Berlin')).toBe(true);
+    expect(isTimeZone('America/Argentina/Buenos_Aires')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
+    expect(isTimeZone('+02:00')).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'fd-tz-'));
+    const file = join(dir, 'firedrill.config.yaml');
+    writeFileSync(
+      file,
+      'parameters:\n  change_window:\n    days: [mon]\n    hours: { start: 8, end: 18 }\n    timezone: Mars/Olympus_Mons\n',
+    );
+    expect(() => loadConfig(file)).toThrow(
+      `${file}:5: parameters.change_window.timezone: 'Mars/Olympus_Mons' is not an IANA time zone like Europe/Berlin or America/New_York`,
+    );
+  });
+
+  it('is compiled into the pipelines that set firedrill.time', () => {
+    const config = defaultConfig();
+    config.parameters.change_window.timezone = 'Europe/Berlin';
+    const pipelines = compileAll({ config }).filter((r) => r.kind === 'pipeline');
+    const withZone = pipelines.filter((p) => JSON.stringify(p.body).includes('"timezone":"Europe/Berlin"'));
+    expect(withZone.map((p) => p.id).sort()).toEqual([
+      'firedrill-aws-cloudtrail',
+      'firedrill-azure-audit',
+      'firedrill-gcp-audit',
+    ]);
+    expect(
+      compileAll({ config: defaultConfig() }).some((r) => JSON.stringify(r.body).includes('"timezone"')),
+    ).toBe(false);
   });
 });

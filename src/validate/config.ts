@@ -25,15 +25,35 @@ export function checkConfig(config: FiredrillConfig, source: SourceFile): Conten
           `sigma.fields.${id}`,
         ),
       );
-  const { hours } = config.parameters.change_window;
-  if (hours.start !== hours.end) return problems;
-  return [
-    ...problems,
-    new ContentError(
-      source.file,
-      'start and end are the same hour (an empty window); use start 0, end 24 for all day',
-      source.lineOf(['parameters', 'change_window', 'hours']),
-      'parameters.change_window.hours',
-    ),
-  ];
+  const { hours, timezone } = config.parameters.change_window;
+  if (hours.start === hours.end)
+    problems.push(
+      new ContentError(
+        source.file,
+        'start and end are the same hour (an empty window); use start 0, end 24 for all day',
+        source.lineOf(['parameters', 'change_window', 'hours']),
+        'parameters.change_window.hours',
+      ),
+    );
+  if (timezone !== undefined && !isTimeZone(timezone))
+    problems.push(
+      new ContentError(
+        source.file,
+        `'${timezone}' is not an IANA time zone like Europe/Berlin or America/New_York`,
+        source.lineOf(['parameters', 'change_window', 'timezone']),
+        'parameters.change_window.timezone',
+      ),
+    );
+  return problems;
+}
+
+/** Whether the runtime (and so the cluster's JVM, which uses the same IANA database) knows the zone. */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }

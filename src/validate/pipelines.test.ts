@@ -79,6 +79,6 @@ describe('pipeline content', () => {
     const dir = withEdit('azure-audit/pipeline.yaml', (t) =>
       t.replace('id: firedrill-azure-audit', 'id: [firedrill'),
     );
-    expect(problems(dir)).toEqual([expect.stringMatching(/^azure-audit\/pipeline.yaml: Flow sequence/)]);
+    expect(problems(dir)).toEqual([expect.stringMatching(/^azure-audit\/pipeline.yaml:4: Flow sequence/)]);
   });
 });

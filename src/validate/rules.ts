@@ -2,10 +2,13 @@ import { basename } from 'node:path';
 import picomatch from 'picomatch';
 import { compileRuleSet } from '../compile/rules/index.js';
 import type { Resource } from '../compile/types.js';
+import { readAttackTable, type AttackTable } from '../content/attack.js';
 import type { FiredrillConfig } from '../content/config.js';
+import { readEach } from '../content/yaml.js';
 import {
   readDetections,
   readExamples,
+  readRule,
   ruleFiles,
   ruleIdOf,
   type Detections,
@@ -18,13 +21,18 @@ export interface RuleValidationOptions {
   /** The detections directory (default `detections`). */
   dir?: string;
   config: FiredrillConfig;
-  /** The pipelines' compiled templates (`compilePipelines()`): the fields events really have. */
-  templates: Resource[];
+  /**
+   * The pipelines' compiled templates (`compilePipelines()`): the fields events really have. Without them
+   * (pipelines that do not load) the fields rules read are not checked.
+   */
+  templates?: Resource[];
 }
 
 export interface RuleValidation {
   /** How many rule files compiled cleanly. */
   valid: number;
+  /** The id of every rule file, loaded or not (scenarios are checked against them). */
+  ids: string[];
   errors: ContentError[];
 }
 
@@ -35,18 +43,23 @@ export interface RuleValidation {
  */
 export function validateRules(options: RuleValidationOptions): RuleValidation {
   const dir = options.dir ?? 'detections';
-  let detections: Detections | undefined;
-  const errors = problemsOf(() => (detections = readDetections(dir)));
-  const compilations = detections ? compileRuleSet(detections, options.config) : [];
-  const names = detections ? checkRuleNames(detections.rules) : [];
+  let files: string[] = [];
+  const errors = problemsOf(() => (files = ruleFiles(dir)));
+  // Each rule on its own: one file's schema error hides nothing about the others.
+  const { values: rules, errors: fileErrors } = readEach(files, readRule);
+  let attack: AttackTable | undefined;
+  errors.push(...fileErrors, ...problemsOf(() => (attack = readAttackTable(dir))));
+  const compilations = attack ? compileRuleSet({ rules, attack }, options.config) : [];
+  const names = checkRuleNames(rules);
   // Rule ids come from file names, so examples are checked even when some rule does not load.
-  const ruleIds = new Set(ruleFiles(dir).map(ruleIdOf));
-  errors.push(...problemsOf(() => loadExamples(dir, ruleIds)));
-  const indices = mappedIndices(options.templates);
+  const ruleIds = new Set(files.map(ruleIdOf));
+  if (files.length) errors.push(...problemsOf(() => loadExamples(dir, ruleIds)));
+  const indices = options.templates ? mappedIndices(options.templates) : undefined;
   for (const { loaded, errors: ruleErrors, fields } of compilations) {
     const { rule, source } = loaded;
     errors.push(...names.filter((e) => e.file === source.file), ...ruleErrors);
     rule.index.forEach((pattern, i) => {
+      if (!indices) return;
       const covered = indices.filter((index) => picomatch.isMatch(index.sampleName, pattern));
       if (covered.length === 0) {
         errors.push(
@@ -73,7 +86,11 @@ export function validateRules(options: RuleValidationOptions): RuleValidation {
     });
   }
   const failed = new Set(errors.map((e) => e.file));
-  return { valid: compilations.filter((c) => !failed.has(c.loaded.source.file)).length, errors };
+  return {
+    valid: compilations.filter((c) => !failed.has(c.loaded.source.file)).length,
+    ids: files.map(ruleIdOf),
+    errors,
+  };
 }
 
 /** A rule's id is its file name (examples and scenarios name rules by it) and unique across packs. */

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { formatAlert, readAlerts } from '../../alerts/index.js';
-import { FiredrillError } from '../../errors.js';
 import {
   connectTarget,
   timeOption,
   withDeploymentOption,
   withTargetOptions,
+  wholeNumber,
   type DeploymentOptions,
   type TargetOptions,
 } from '../options.js';
@@ -15,7 +15,7 @@ interface AlertsOptions extends TargetOptions, DeploymentOptions {
   /** Epoch milliseconds. */
   since?: number;
   marker?: string;
-  limit: string;
+  limit: number;
   json?: boolean;
 }
 
@@ -32,12 +32,10 @@ export function alertsCommand(): Command {
       ),
     )
     .option('--marker <id>', 'only alerts of this replay run')
-    .option('--limit <n>', 'most alerts shown', '100')
+    .option('--limit <n>', 'most alerts shown', wholeNumber('--limit'), 100)
     .option('--json', 'print the alert documents as JSON')
     .action(async (options: AlertsOptions) => {
-      const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1)
-        throw new FiredrillError(`--limit: '${options.limit}' is not a positive integer`);
+      const limit = options.limit;
       const cluster = await connectTarget(options);
       try {
         const alerts = await readAlerts(cluster, {

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { removeDeployment } from '../../deploy/index.js';
+import { UsageError } from '../../errors.js';
 import { cleanup } from '../../replay/replay.js';
 import {
   connectTarget,
@@ -8,7 +10,10 @@ import {
   type TargetOptions,
 } from '../options.js';
 
-/** `firedrill cleanup --marker ID`: removes one replay's events, dead letters and alerts, nothing else. */
+/**
+ * `firedrill cleanup --marker ID`: removes one replay's events, dead letters and alerts, nothing else.
+ * `--all` removes a whole deployment other than `default` (one `firedrill test --keep` left behind).
+ */
 export function cleanupCommand(): Command {
   return withDeploymentOption(
     withTargetOptions(
@@ -17,10 +22,19 @@ export function cleanupCommand(): Command {
       ),
     ),
   )
-    .requiredOption('--marker <id>', 'the run marker printed by `firedrill replay`')
-    .action(async (options: TargetOptions & DeploymentOptions & { marker: string }) => {
+    .option('--marker <id>', 'the run marker printed by `firedrill replay`')
+    .option('--all', 'remove the whole deployment (--deployment, not default): resources, data and history')
+    .action(async (options: TargetOptions & DeploymentOptions & { marker?: string; all?: boolean }) => {
+      if (!options.marker === !options.all) throw new UsageError('cleanup needs --marker ID or --all');
+      if (options.all && options.deployment === 'default')
+        throw new UsageError('--all removes a deployment other than default: name it with --deployment');
       const cluster = await connectTarget(options);
       try {
+        if (!options.marker) {
+          await removeDeployment(cluster, options.deployment);
+          process.stdout.write(`removed deployment '${options.deployment}'\n`);
+          return;
+        }
         const removed = await cleanup(cluster, options.marker, options.deployment);
         process.stdout.write(
           `removed ${removed.events} event(s) and ${removed.alerts} alert(s) with marker ${options.marker}\n`,

@@ -82,7 +82,7 @@ describe('firedrill cluster up / status / down', () => {
     });
 
     const again = await firedrill('cluster', 'up', '--port', String(port + 5));
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(70);
     expect(again.stderr).toContain(
       `the embedded cluster at http://localhost:${port} is already up; run \`firedrill cluster down\` first`,
     );
@@ -163,9 +163,9 @@ describe('firedrill cluster up / status / down', () => {
     },
   );
 
-  it('refuses what it cannot do with one line and exit 1', async () => {
+  it('refuses what it cannot do with one line: 64 for flags it cannot honour, 70 for a missing JDK', async () => {
     const es = await firedrill('cluster', 'up', '--distribution', 'elasticsearch');
-    expect(es).toMatchObject({ code: 1, stdout: '' });
+    expect(es).toMatchObject({ code: 64, stdout: '' });
     expect(es.stderr).toContain(
       'firedrill: error: the embedded provider runs OpenSearch only (no embedded Elasticsearch exists); use --provider testcontainers for elasticsearch\n',
     );
@@ -177,7 +177,7 @@ describe('firedrill cluster up / status / down', () => {
       '--port',
       '9299',
     );
-    expect(noJava.code).toBe(1);
+    expect(noJava.code).toBe(70);
     expect(noJava.stderr).toContain(
       'firedrill: error: FIREDRILL_JAVA_HOME=/nonexistent/jdk is not a Java installation (no bin/java there)\n',
     );

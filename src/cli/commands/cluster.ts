@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { connect, connectOptionsFromEnv } from '../../cluster/index.js';
-import { describeError, FiredrillError } from '../../errors.js';
+import { describeError, EXIT, FiredrillError, UsageError } from '../../errors.js';
 import {
   forgetRecordedCluster,
   PROVIDERS,
@@ -10,7 +10,8 @@ import {
   stopEmbeddedCluster,
   type RecordedCluster,
 } from '../../providers/index.js';
-import { recordedCredentials } from '../options.js';
+import { loadTestcontainers } from '../../providers/testcontainers/load.js';
+import { recordedCredentials, wholeNumber } from '../options.js';
 
 /** `firedrill cluster up|status|down`: a local cluster that later commands find without `--target`. */
 export function clusterCommand(): Command {
@@ -26,7 +27,7 @@ interface UpOptions {
   distribution: string;
   version?: string;
   nodes: string;
-  port: string;
+  port: number;
   url?: string;
   json?: boolean;
   security?: boolean;
@@ -45,7 +46,12 @@ function upCommand(): Command {
       // `--version` itself is the program's (commander reads program options after subcommands too).
       .option('--version <version>', 'distribution version, e.g. 2.19.1 or 3.8.0 (embedded default: 2.19.1)')
       .addOption(new Option('--nodes <n>', 'number of nodes').choices(['1', '3']).default('1'))
-      .option('--port <port>', 'HTTP port of the first node (node i uses port + i)', '9200')
+      .option(
+        '--port <port>',
+        'HTTP port of the first node (node i uses port + i)',
+        wholeNumber('--port'),
+        9200,
+      )
       .option('--url <url>', 'with --provider external: the URL of a cluster you run')
       .option(
         '--security',
@@ -59,10 +65,8 @@ function upCommand(): Command {
             `the ${recorded.provider} cluster at ${recorded.url} is already up; run \`firedrill cluster down\` first`,
           );
         if (options.provider === 'external' && !options.url)
-          throw new FiredrillError('--provider external needs --url <url> of the cluster');
-        const port = Number(options.port);
-        if (!Number.isInteger(port))
-          throw new FiredrillError(`--port must be a number, got '${options.port}'`);
+          throw new UsageError('--provider external needs --url <url> of the cluster');
+        const port = options.port;
         const provider = providerFor(options.provider, {
           distribution: options.distribution,
           version: options.version,
@@ -92,7 +96,11 @@ function statusCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const recorded = await readRecordedCluster();
-      if (!recorded) throw new FiredrillError('no cluster recorded; start one with `firedrill cluster up`');
+      // `status` is a check: no cluster up is its failed verdict.
+      if (!recorded)
+        throw new FiredrillError('no cluster recorded; start one with `firedrill cluster up`', {
+          exitCode: EXIT.failed,
+        });
       let status;
       try {
         const cluster = await connect(connectRecorded(recorded));
@@ -112,7 +120,7 @@ function statusCommand(): Command {
       } catch (error) {
         throw new FiredrillError(
           `the ${recorded.provider} cluster recorded at ${recorded.url} is not reachable (${describeError(error)}); run \`firedrill cluster down\` to forget it`,
-          { cause: error },
+          { cause: error, exitCode: EXIT.failed },
         );
       }
       process.stdout.write(
@@ -136,7 +144,7 @@ function downCommand(): Command {
       }
       if (recorded.provider === 'embedded') await stopEmbeddedCluster(recorded.pid, recorded.dataDir);
       if (recorded.provider === 'testcontainers' && recorded.containerId) {
-        const { stopTestcontainersCluster } = await import('../../providers/testcontainers/index.js');
+        const { stopTestcontainersCluster } = await loadTestcontainers();
         await stopTestcontainersCluster(recorded.containerId);
       }
       await forgetRecordedCluster();

@@ -1,8 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { EXIT } from '../../errors.js';
 import pc from 'picocolors';
 
 type Colors = ReturnType<typeof pc.createColors>;
-import { connect } from '../../cluster/index.js';
+import { PACKAGE_ROOT } from '../../content/paths.js';
+import { removeDeployment } from '../../deploy/index.js';
+import { connectCluster } from '../options.js';
 import { startCluster } from '../../providers/start.js';
 import { drill } from '../../scenarios/drill.js';
 import type { RunResult } from '../../scenarios/results.js';
@@ -49,13 +54,17 @@ export function demoCommand(): Command {
         { keep: options.keep },
       );
       try {
-        const cluster = await connect({ target: started.url });
+        const cluster = await connectCluster({ target: started.url });
         try {
           log(
             `${cluster.info.distribution} ${cluster.info.version} is up at ${started.url}; deploying the AN1608 pack and replaying scenarios…`,
           );
+          // Its own cluster is throwaway; on someone else's it deploys into a deployment of its own.
+          const deployment = options.target ? `demo-${randomBytes(4).toString('hex')}` : undefined;
           const run = await drill(cluster, {
-            scenarios: ['scenarios/an1608'],
+            scenarios: [join(PACKAGE_ROOT, 'scenarios', 'an1608')],
+            contentDir: PACKAGE_ROOT,
+            deployment,
             keep: options.keep,
             onScenario: (r, i, total) =>
               log(
@@ -70,7 +79,8 @@ export function demoCommand(): Command {
             process.stdout.write(
               `cluster kept at ${started.url} with the replayed data (markers in ${reports.files.json}); stop it with \`firedrill cluster down\`\n`,
             );
-          if (!run.passed) process.exitCode = 1;
+          if (!run.passed) process.exitCode = EXIT.failed;
+          if (deployment && !options.keep) await removeDeployment(cluster, deployment);
         } finally {
           await cluster.close();
         }

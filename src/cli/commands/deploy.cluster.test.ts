@@ -66,7 +66,7 @@ describe('firedrill plan / deploy / rollback', () => {
 
   it('refuses to apply without --yes when stdin is not a terminal, changing nothing', async () => {
     const refused = await firedrill('deploy', '--content', changed);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(64);
     expect(refused.stderr).toBe(
       'firedrill: error: not applying without confirmation: pass --yes (stdin is not a terminal)\n',
     );
@@ -100,11 +100,27 @@ describe('firedrill plan / deploy / rollback', () => {
 
   it('fails with one line for an unknown --env and a bad --to', async () => {
     const env = await firedrillAt([], 'deploy', '--env', 'nowhere', '--yes');
-    expect(env.code).toBe(1);
+    expect(env.code).toBe(64);
     expect(env.stderr).toMatch(
       /^firedrill: error: no target 'nowhere' in firedrill.config.yaml \(known: .*\)\n$/,
     );
     const to = await firedrill('rollback', '--to', 'last');
-    expect(to.stderr).toBe("firedrill: error: --to: expected a version number, got 'last'\n");
+    expect(to.stderr).toBe("firedrill: error: --to: 'last' is not a whole number of at least 1\n");
+    expect(to.code).toBe(64);
+  });
+
+  it('--json: deploy --dry-run prints the plan as one document, rollback --list the versions', async () => {
+    const planned = await firedrill('deploy', '--content', changed, '--dry-run', '--json');
+    expect(planned.code).toBe(0);
+    const plan = JSON.parse(planned.stdout) as { applied: boolean; target: string; plan: { counts: object } };
+    expect(plan).toMatchObject({ applied: false, target: inject('clusterUrl') });
+    expect(plan.plan.counts).toMatchObject({ create: 0, delete: 0 });
+    const listed = JSON.parse((await firedrill('rollback', '--list', '--json')).stdout) as {
+      deployment: string;
+      versions: { version: number }[];
+    };
+    expect(listed.deployment).toBe('default');
+    expect(listed.versions.length).toBeGreaterThan(0);
+    expect((await firedrill('deploy', '--json')).code).toBe(64);
   });
 });

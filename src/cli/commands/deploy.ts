@@ -1,13 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
-import { connect, connectOptionsFromEnv, type Cluster } from '../../cluster/index.js';
+import { connectOptionsFromEnv, type Cluster } from '../../cluster/index.js';
 import { compileContent } from '../../compile/index.js';
 import type { FiredrillConfig } from '../../content/config.js';
 import { deploy, type ProgressListener } from '../../deploy/index.js';
-import { label, renderPlan } from '../../deploy/render.js';
-import { FiredrillError } from '../../errors.js';
-import { loadConfig, loadContent } from '../../validate/index.js';
+import { label, planJson, renderPlan } from '../../deploy/render.js';
+import { FiredrillError, UsageError } from '../../errors.js';
+import { loadContent } from '../../validate/index.js';
 import {
+  commandConfig,
+  connectCluster,
   connectTarget,
   durationOption,
   withDeploymentOption,
@@ -27,7 +29,10 @@ export function withDeployOptions(command: Command): Command {
     .addOption(
       new Option('--env <name>', 'deploy to a target named in the config (`targets:`)').conflicts('target'),
     )
-    .option('--config <file>', 'the deployment config (default: firedrill.config.yaml if present)');
+    .option(
+      '--config <file>',
+      'the deployment config (default: found from --content or the working directory)',
+    );
 }
 
 /** Connects to `--env NAME` from the config, else to the usual target. */
@@ -38,10 +43,10 @@ export async function connectDeployTarget(
   if (!options.env) return connectTarget(options);
   const target = config.targets[options.env];
   if (!target)
-    throw new FiredrillError(
+    throw new UsageError(
       `no target '${options.env}' in ${config.file ?? 'the config'} (known: ${Object.keys(config.targets).join(', ') || 'none'})`,
     );
-  return connect(
+  return connectCluster(
     connectOptionsFromEnv(target.url, process.env, {
       insecure: options.insecure ?? target.insecure,
       caFile: target.ca,
@@ -53,7 +58,7 @@ export async function connectDeployTarget(
 export async function confirm(question: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
   if (!process.stdin.isTTY)
-    throw new FiredrillError('not applying without confirmation: pass --yes (stdin is not a terminal)');
+    throw new UsageError('not applying without confirmation: pass --yes (stdin is not a terminal)');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${question} [y/N] `);
@@ -75,6 +80,7 @@ interface DeployCommandOptions extends DeployTargetOptions {
   dryRun?: boolean;
   prune?: boolean;
   yes?: boolean;
+  json?: boolean;
   /** Milliseconds. */
   lockWait: number;
 }
@@ -86,9 +92,12 @@ export function deployCommand(): Command {
     .option('--dry-run', 'show the plan, change nothing')
     .option('--prune', 'delete resources this deployment manages that the content no longer has')
     .option('--yes', 'apply without asking')
+    .option('--json', 'print the plan and the outcome as JSON (needs --yes or --dry-run to apply or not)')
     .addOption(durationOption('--lock-wait <duration>', 'wait this long for another deploy to finish', '0s'))
     .action(async (options: DeployCommandOptions) => {
-      const config = loadConfig(options.config);
+      if (options.json && !options.yes && !options.dryRun)
+        throw new UsageError('--json prints no question to answer: add --yes (apply) or --dry-run');
+      const config = commandConfig(options);
       const resources = compileContent(loadContent(options.content), {
         config,
         deployment: options.deployment,
@@ -96,8 +105,15 @@ export function deployCommand(): Command {
       const cluster = await connectDeployTarget(options, config);
       try {
         const shown = await deploy(cluster, resources, { ...deployOptions(options), dryRun: true });
-        process.stdout.write(renderPlan(shown.plan));
-        if (options.dryRun || !shown.plan.hasChanges) return;
+        const json = (outcome: { applied: boolean; version?: number }) =>
+          process.stdout.write(
+            `${JSON.stringify({ target: cluster.info.url, ...outcome, plan: planJson(shown.plan) }, null, 2)}\n`,
+          );
+        if (!options.json) process.stdout.write(renderPlan(shown.plan));
+        if (options.dryRun || !shown.plan.hasChanges) {
+          if (options.json) json({ applied: false });
+          return;
+        }
         await confirm(`Apply these changes to ${cluster.info.url}?`, options.yes);
         const result = await deploy(cluster, resources, {
           ...deployOptions(options),
@@ -111,6 +127,10 @@ export function deployCommand(): Command {
           },
         });
         const { create, update, delete: del } = result.plan.counts;
+        if (options.json) {
+          json({ applied: true, version: result.version });
+          return;
+        }
         process.stdout.write(
           `Deployed version ${result.version} of '${result.plan.deployment}' to ${cluster.info.url}: ${create} created, ${update} updated, ${del} deleted.\n`,
         );

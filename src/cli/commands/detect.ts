@@ -7,7 +7,7 @@ import {
   type RuleStatus,
   type RunReport,
 } from '../../engine/index.js';
-import { describeError, FiredrillError } from '../../errors.js';
+import { describeError, EXIT, FiredrillError } from '../../errors.js';
 import {
   connectTarget,
   durationOption,
@@ -94,7 +94,7 @@ export function detectCommand(): Command {
               `firedrill: no enabled rule${options.rules ? ` matches '${options.rules}'` : ' is deployed'}\n`,
             );
           print(report, options.json, true);
-          if (report.errors > 0) process.exitCode = 1;
+          if (report.errors > 0) process.exitCode = EXIT.failed;
           return;
         }
         await runContinuously(

@@ -7,8 +7,9 @@ import { layoutOf } from '../../layout/index.js';
 import { loadDeployedRules } from '../../engine/rules.js';
 import { formatHealth } from '../../health/format.js';
 import { checkHealth } from '../../health/health.js';
-import { loadConfig, loadDetections } from '../../validate/index.js';
+import { loadDetections } from '../../validate/index.js';
 import {
+  commandConfig,
   connectTarget,
   durationOption,
   withDeploymentOption,
@@ -65,5 +66,5 @@ export function healthCommand(): Command {
 async function rulesToCheck(cluster: Cluster, options: HealthCommandOptions): Promise<CompiledRule[]> {
   const layout = layoutOf(options.deployment);
   if (await cluster.indexExists(layout.rulesIndex)) return loadDeployedRules(cluster, layout);
-  return compileRules(loadDetections(join(options.content, 'detections')), loadConfig(options.config));
+  return compileRules(loadDetections(join(options.content, 'detections')), commandConfig(options));
 }

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { EXIT } from '../../errors.js';
 import { compileContent } from '../../compile/index.js';
 import { plan } from '../../deploy/index.js';
 import { planJson, renderPlan } from '../../deploy/render.js';
-import { loadConfig, loadContent } from '../../validate/index.js';
+import { loadContent } from '../../validate/index.js';
+import { commandConfig } from '../options.js';
 import { connectDeployTarget, withDeployOptions, type DeployTargetOptions } from './deploy.js';
 
 interface PlanCommandOptions extends DeployTargetOptions {
@@ -22,7 +24,7 @@ export function planCommand(): Command {
     .option('--json', 'print the plan as JSON')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none (like terraform)')
     .action(async (options: PlanCommandOptions) => {
-      const config = loadConfig(options.config);
+      const config = commandConfig(options);
       const resources = compileContent(loadContent(options.content), {
         config,
         deployment: options.deployment,
@@ -38,7 +40,7 @@ export function planCommand(): Command {
             ? `${JSON.stringify(planJson(result), null, 2)}\n`
             : renderPlan(result, { unchanged: options.unchanged }),
         );
-        if (options.detailedExitcode && result.hasChanges) process.exitCode = 2;
+        if (options.detailedExitcode && result.hasChanges) process.exitCode = EXIT.changes;
       } finally {
         await cluster.close();
       }

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { FiredrillError } from '../../errors.js';
+import { FiredrillError, UsageError } from '../../errors.js';
 import { SOURCE_IDS } from '../../sources/index.js';
 import { DEFAULT_DEPLOYMENT } from '../../layout/index.js';
 import { countsLine } from '../../reports/summary.js';
@@ -26,6 +26,7 @@ interface ReplayCommandOptions extends TargetOptions, DeploymentOptions {
   batchSize?: number;
   batchBytes?: number;
   retries?: number;
+  json?: boolean;
 }
 
 /** How many dead-lettered records the summary names; the rest are counted by cause. */
@@ -72,15 +73,15 @@ export function replayCommand(): Command {
       'attempts in a row without progress before the replay stops (default 10)',
       positive('--retries'),
     )
+    .option('--json', 'print the result (marker, counts, dead letters, shift) as one JSON document')
     .action(async (paths: string[], options: ReplayCommandOptions) => {
       const resumed = options.resume ? loadReplay(options.resume) : undefined;
       if (resumed && (paths.length || options.marker || options.shiftTo))
-        throw new FiredrillError(
+        throw new UsageError(
           '--resume takes the files, marker and shift of the stopped replay: give no paths, --marker or --shift-to',
-          { exitCode: 2 },
         );
       if (!resumed && !paths.length)
-        throw new FiredrillError('replay needs files or folders (or --resume <marker>)', { exitCode: 2 });
+        throw new UsageError('replay needs files or folders (or --resume <marker>)');
       const inputs = expandInputs(resumed?.paths ?? paths);
       const deployment = resumed?.deployment ?? options.deployment;
       const source = resumed?.source ?? options.source;
@@ -116,9 +117,11 @@ export function replayCommand(): Command {
           },
           // The marker first: whatever happens next, the run can be found and removed.
           onStart: (start) => {
-            out.write(
-              `marker ${start.marker}${resumed ? ` (resumed at record ${start.position.done + 1})` : ''}\n`,
-            );
+            // With --json the marker is in the document (and stopped replays still name it on stderr).
+            if (!options.json)
+              out.write(
+                `marker ${start.marker}${resumed ? ` (resumed at record ${start.position.done + 1})` : ''}\n`,
+              );
             record(start);
           },
           onCheckpoint: record,
@@ -130,6 +133,10 @@ export function replayCommand(): Command {
         });
         bar?.stop();
         forgetReplay(result.marker);
+        if (options.json) {
+          out.write(`${JSON.stringify({ deployment, ...result }, null, 2)}\n`);
+          return;
+        }
         if (result.offsetMs) out.write(`shifted timestamps by ${formatOffset(result.offsetMs)}\n`);
         for (const m of result.malformed.slice(0, LISTED_DEAD_LETTERS))
           out.write(`  dead-lettered ${printable(m.file)}:${m.line}: ${printable(m.reason)}\n`);
@@ -158,15 +165,14 @@ function positive(flag: string): (text: string) => number {
   return (text) => {
     const n = Number(text);
     if (!Number.isInteger(n) || n < 1)
-      throw new FiredrillError(`${flag}: '${text}' is not a whole number above 0`, { exitCode: 2 });
+      throw new UsageError(`${flag}: '${text}' is not a whole number above 0`);
     return n;
   };
 }
 
 function byteSize(text: string): number {
   const bytes = parseByteSize(text);
-  if (!bytes)
-    throw new FiredrillError(`--batch-bytes: '${text}' is no size such as 8mb or 512kb`, { exitCode: 2 });
+  if (!bytes) throw new UsageError(`--batch-bytes: '${text}' is no size such as 8mb or 512kb`);
   return bytes;
 }
 

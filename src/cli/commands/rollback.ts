@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { deployHistory, rollback } from '../../deploy/index.js';
 import { renderHistory, renderPlan } from '../../deploy/render.js';
-import { FiredrillError } from '../../errors.js';
-import { loadConfig } from '../../validate/index.js';
+import { commandConfig, wholeNumber } from '../options.js';
 import {
   confirm,
   connectDeployTarget,
@@ -12,10 +11,11 @@ import {
 } from './deploy.js';
 
 interface RollbackCommandOptions extends DeployTargetOptions {
-  to?: string;
+  to?: number;
   list?: boolean;
   dryRun?: boolean;
   yes?: boolean;
+  json?: boolean;
 }
 
 /** `firedrill rollback`: restore a recorded version from the cluster's own deploy history. */
@@ -25,20 +25,30 @@ export function rollbackCommand(): Command {
       'restore the previous (or a named) deployed version of every resource',
     ),
   )
-    .option('--to <version>', 'the version to restore (default: the one before the current)')
+    .option(
+      '--to <version>',
+      'the version to restore (default: the one before the current)',
+      wholeNumber('--to'),
+    )
     .option('--list', 'list the recorded versions and exit')
+    .option('--json', 'with --list: the versions as JSON')
     .option('--dry-run', 'show the plan, change nothing')
     .option('--yes', 'apply without asking')
     .action(async (options: RollbackCommandOptions) => {
-      const config = loadConfig(options.config);
+      const config = commandConfig(options);
       const cluster = await connectDeployTarget(options, config);
       try {
         const deployment = options.deployment;
         if (options.list) {
-          process.stdout.write(renderHistory(deployment, await deployHistory(cluster, { deployment })));
+          const versions = await deployHistory(cluster, { deployment });
+          process.stdout.write(
+            options.json
+              ? `${JSON.stringify({ deployment, versions }, null, 2)}\n`
+              : renderHistory(deployment, versions),
+          );
           return;
         }
-        const to = options.to === undefined ? undefined : version(options.to);
+        const to = options.to;
         const shown = await rollback(cluster, { deployment, to, dryRun: true });
         process.stdout.write(renderPlan(shown.plan));
         if (options.dryRun || !shown.plan.hasChanges) return;
@@ -51,11 +61,4 @@ export function rollbackCommand(): Command {
         await cluster.close();
       }
     });
-}
-
-function version(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new FiredrillError(`--to: expected a version number, got '${text}'`);
-  return n;
 }

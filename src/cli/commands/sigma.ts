@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { readAttackTable } from '../../content/attack.js';
-import { FiredrillError } from '../../errors.js';
+import { FiredrillError, EXIT } from '../../errors.js';
 import { exportSigma, writeExported } from '../../sigma/export.js';
 import { importSigma, writeImported } from '../../sigma/import.js';
 import { formatRefusal, type RefusedRule } from '../../sigma/refusal.js';
@@ -82,6 +82,6 @@ function report(refused: RefusedRule[]): void {
   const rules = new Set(refused.map((r) => `${r.file}\0${r.rule ?? r.line}`)).size;
   if (refused.length)
     throw new FiredrillError(`${rules} rule(s) refused: nothing was approximated; the others were written`, {
-      exitCode: 1,
+      exitCode: EXIT.failed,
     });
 }
