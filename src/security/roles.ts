@@ -101,6 +101,10 @@ export function firedrillRoles(deployment: string = DEFAULT_DEPLOYMENT): Record<
         monitor,
         { privileges: ['read_pipelines'], why: 'check that the router pipeline is deployed before sending' },
         { privileges: ['bulk'], why: 'send records in bulk' },
+        {
+          privileges: ['multi_read'],
+          why: 'read back the dead letters of a run (mget) to print why each was refused',
+        },
       ],
       indices: [
         {

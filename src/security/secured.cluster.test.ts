@@ -167,7 +167,7 @@ describe('least-privilege roles over TLS', () => {
       'sec-1',
     ]);
     expect(replayed.code, replayed.stderr).toBe(0);
-    expect(replayed.stdout).toMatch(/indexed 12 /);
+    expect(replayed.stdout).toMatch(/indexed 15 /);
 
     const live = await firedrill('engine', ['detect', '--once', '--deployment', DEPLOYMENT]);
     expect(live.code, live.stderr).toBe(0);
