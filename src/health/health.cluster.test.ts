@@ -47,8 +47,8 @@ describe('health check', () => {
     expect(rule('an1608-gcp-service-account-created-then-key').status).toBe('blind');
     expect(report.deadLetters.total).toBe(2);
     const text = formatHealth(report);
-    expect(text).toContain('aws-cloudtrail logs-aws.cloudtrail-* — ok: 12 event(s)');
-    expect(text).toContain('an1608-aws-user-created-then-credential: ok, 8 matching event(s)');
+    expect(text).toContain('aws-cloudtrail logs-aws.cloudtrail-* — ok: 15 event(s)');
+    expect(text).toContain('an1608-aws-user-created-then-credential: ok, 10 matching event(s)');
     expect(text).toMatch(/an1608-aws-organizations-create-account: BLIND \(nothing matches: where\)/);
     expect(text).toContain('gcp-audit logs-gcp.audit-* — NO DATA');
     expect(text).toContain('dead letters: 2');
