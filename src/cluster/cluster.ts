@@ -79,6 +79,16 @@ export interface StoredDoc<T> {
 const READ_ONLY_POST =
   /\/(_search|_count|_msearch|_mget|_simulate|_validate\/query|_field_caps|_analyze)(\/|$|\?)/;
 
+/** Retries (about 20 s in all) while an index's shards are still starting, as right after it is created. */
+const SHARD_START_RETRIES = 8;
+
+/** A 503 saying no copy of a shard can answer yet: transient while a new index's primaries start. */
+function shardsStarting(res: RawResponse<unknown>): boolean {
+  if (res.status !== 503) return false;
+  const type = (res.body as { error?: { type?: string } } | undefined)?.error?.type;
+  return type === 'search_phase_execution_exception' || type === 'no_shard_available_action_exception';
+}
+
 /**
  * A connected cluster: a thin typed surface over one distribution's official client.
  * Nothing outside src/cluster/ knows which distribution answers.
@@ -95,10 +105,14 @@ export class Cluster {
   async request<T = unknown>(params: RequestParams): Promise<RawResponse<T>> {
     this.tally(params.method, params.path);
     let res: RawResponse<T>;
-    try {
-      res = await this.transport.request<T>(params);
-    } catch (error) {
-      throw clusterError(error, this.info.url);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        res = await this.transport.request<T>(params);
+      } catch (error) {
+        throw clusterError(error, this.info.url);
+      }
+      if (attempt >= SHARD_START_RETRIES || !shardsStarting(res)) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(4_000, 250 * 2 ** attempt)));
     }
     if (res.status === 401 || res.status === 403) {
       throw clusterError(
