@@ -175,6 +175,7 @@ describe('ingest through a faulty network', () => {
       line: 8,
       reason: expect.stringMatching(/^a record of 1\.4 MB is larger than the 960 KB one request may carry$/),
     });
+    const counts = await stored(marker); // refreshes: the dead letter is searchable only after that
     const [letter] = (
       await direct.search<{
         event: { original: string };
@@ -188,7 +189,7 @@ describe('ingest through a faulty network', () => {
       truncated: true,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    expectReconciled(summary, await stored(marker));
+    expectReconciled(summary, counts);
   });
 
   it('halves bulks the cluster refuses as too large (413) when it does not say its limit', async () => {
