@@ -5,20 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../errors.js';
-import { main } from './main.js';
+import { runCli } from './fixtures/run.js';
 
-/** Runs the CLI in-process; returns the exit code and stderr. */
-async function run(...args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  process.exitCode = 0;
-  await main(['node', 'firedrill', ...args]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  vi.restoreAllMocks();
-  return { code, err };
-}
+const run = runCli;
 
 afterEach(() => vi.restoreAllMocks());
 

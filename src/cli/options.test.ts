@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../errors.js';
-import { main } from './main.js';
+import { runCli } from './fixtures/run.js';
 
-/** Runs the CLI in-process with a target nobody listens on; returns the exit code and stderr. */
-async function run(...args: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  process.exitCode = 0;
-  await main(['node', 'firedrill', ...args, '--target', 'http://127.0.0.1:9']);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  vi.restoreAllMocks();
-  return { code, err };
-}
+/** Runs the CLI with a target nobody listens on. */
+const run = (...args: string[]) => runCli(...args, '--target', 'http://127.0.0.1:9');
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -38,9 +28,7 @@ describe('duration and time flags', () => {
   });
 
   it('names the unit in the help', async () => {
-    let out = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-    await main(['node', 'firedrill', 'deploy', '--help']);
+    const { out } = await runCli('deploy', '--help');
     expect(out).toContain('--lock-wait <duration>');
     expect(out).toMatch(/\(default:\s+0s\)/);
   });

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
-import { main } from '../cli/main.js';
+import { runCli } from '../cli/fixtures/run.js';
 
 /** A content folder holding a copy of the real pipelines with one edit. */
 function contentWith(file: string, edit: (text: string) => string): string {
@@ -14,15 +14,8 @@ function contentWith(file: string, edit: (text: string) => string): string {
 }
 
 async function validate(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => stdout.push(String(chunk)) > 0);
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => stderr.push(String(chunk)) > 0);
-  process.exitCode = 0;
-  await main(['node', 'firedrill', 'validate', ...args]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  const { code, out, err } = await runCli('validate', ...args);
+  return { code, stdout: out, stderr: err };
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -3,21 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT } from '../../errors.js';
-import { main } from '../main.js';
+import { runCli } from '../fixtures/run.js';
 
-/** Runs `firedrill validate` in-process; returns the exit code and what it printed. */
-async function validate(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  process.exitCode = 0;
-  await main(['node', 'firedrill', 'validate', ...args]);
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
+const validate = (...args: string[]) => runCli('validate', ...args);
 
 afterEach(() => vi.restoreAllMocks());
 
