@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { connectTestCluster, uniqueName } from '../../test/setup/connect.js';
 import type { Cluster } from '../cluster/index.js';
 import { compileAll } from '../compile/index.js';
@@ -11,7 +11,7 @@ import { sourceById } from '../sources/index.js';
 import { loadConfig } from '../validate/index.js';
 import { ClusterClock } from './clock.js';
 import { attackRecords, attackTargets } from './fixtures/attacks.js';
-import { DEFAULT_SHARDS } from './leases.js';
+import { DEFAULT_SHARDS, LeaseKeeper } from './leases.js';
 import type { RuleState } from './state.js';
 
 const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
@@ -140,5 +140,43 @@ describe('two engine processes', () => {
     expect(await targets('an1608-aws-user-created-then-credential')).toEqual(expected);
     expect(await targets('an1608-aws-access-key-for-other-user')).toEqual(expected);
     b.kill('SIGTERM');
+  });
+});
+
+describe('a lease keeper', () => {
+  let cluster: Cluster;
+  const deployment = uniqueName('keeper').toLowerCase();
+  const { engineStateIndex } = layoutOf(deployment);
+
+  beforeAll(async () => {
+    cluster = await connectTestCluster();
+    await deploy(cluster, compileAll({ deployment, config: loadConfig() }), { deployment });
+  });
+  afterAll(async () => {
+    await removeDeployment(cluster, deployment);
+    await cluster.close();
+  });
+
+  it('renews its leases once a third of the lease time has passed, not on every run', async () => {
+    let now = Date.now();
+    const keeper = new LeaseKeeper(cluster, engineStateIndex, { now: async () => now }, 'keeper', 30_000);
+    const writes = vi.spyOn(cluster, 'putDoc');
+    await keeper.balance();
+    // The membership and every shard.
+    expect(writes).toHaveBeenCalledTimes(1 + DEFAULT_SHARDS);
+    writes.mockClear();
+    now += 9_000;
+    await keeper.balance();
+    expect(writes).not.toHaveBeenCalled();
+    expect(keeper.shardsHeld).toHaveLength(DEFAULT_SHARDS);
+    now += 2_000;
+    await keeper.balance();
+    expect(writes).toHaveBeenCalledTimes(1 + DEFAULT_SHARDS);
+    expect(keeper.shardsHeld).toHaveLength(DEFAULT_SHARDS);
+    // Renewed again with the versions it wrote, though its lease writes were never refreshed.
+    now += 11_000;
+    await keeper.balance();
+    expect(keeper.shardsHeld).toHaveLength(DEFAULT_SHARDS);
+    await keeper.release();
   });
 });

@@ -16,6 +16,13 @@ interface LeaseDoc {
   expires_at: string;
 }
 
+/** A lease document and the version it was read or written at. */
+interface Lease {
+  doc: LeaseDoc;
+  seqNo: number;
+  primaryTerm: number;
+}
+
 interface MemberDoc {
   type: 'member';
   owner: string;
@@ -40,7 +47,9 @@ export function processName(): string {
  * let go of their extra ones, and a killed process's shards are taken over once its leases expire.
  */
 export class LeaseKeeper {
-  private readonly held = new Map<number, { seqNo: number; primaryTerm: number }>();
+  /** The leases this process holds, as it last wrote or saw them. */
+  private readonly held = new Map<number, Lease>();
+  private memberExpires?: string;
 
   constructor(
     private readonly cluster: Cluster,
@@ -62,43 +71,46 @@ export class LeaseKeeper {
   }
 
   /**
-   * Renews this process's membership and leases, takes free or expired shards up to its fair share, and
-   * gives back shards above it. Call before every run, well within the lease time.
+   * Renews this process's membership and leases when a third of their time has passed, takes free or
+   * expired shards up to its fair share, and gives back shards above it. Call before every run, well
+   * within the lease time.
    */
   async balance(): Promise<void> {
     const now = await this.clock.now();
     const expires = new Date(now + this.leaseMs).toISOString();
-    // Searchable at once, so every process counts the others right.
-    await this.cluster.putDoc(
-      this.index,
-      `member:${this.owner}`,
-      { type: 'member', owner: this.owner, expires_at: expires } satisfies MemberDoc,
-      { refresh: true },
-    );
+    // Renewed once a third of the lease time has passed, not on every run: a run every second would
+    // otherwise write every lease every second.
+    const due = (expiresAt: string): boolean => Date.parse(expiresAt) - now < (this.leaseMs * 2) / 3;
+    if (!this.memberExpires || due(this.memberExpires)) {
+      // Searchable at once, so every process counts the others right.
+      await this.cluster.putDoc(
+        this.index,
+        `member:${this.owner}`,
+        { type: 'member', owner: this.owner, expires_at: expires } satisfies MemberDoc,
+        { refresh: true },
+      );
+      this.memberExpires = expires;
+    }
     const res = await this.cluster.search<LeaseDoc | MemberDoc>(this.index, {
       size: 10_000,
       seq_no_primary_term: true,
       query: { terms: { type: ['lease', 'member'] } },
     });
-    const alive = res.hits.hits.filter(
+    const members = res.hits.hits.filter(
       (h) => h._source.type === 'member' && Date.parse(h._source.expires_at) > now,
-    ).length;
-    const fair = Math.ceil(this.shards / Math.max(1, alive));
-    const leases = new Map<number, { doc: LeaseDoc; seqNo: number; primaryTerm: number }>();
-    for (const hit of res.hits.hits)
-      if (hit._source.type === 'lease')
-        leases.set(hit._source.shard, {
-          doc: hit._source,
-          seqNo: hit._seq_no!,
-          primaryTerm: hit._primary_term!,
-        });
+    );
+    // A membership that vanished (the state index was recreated) is written again next time.
+    if (!members.some((h) => h._source.owner === this.owner)) this.memberExpires = undefined;
+    const fair = Math.ceil(this.shards / Math.max(1, members.length));
+    // What the cluster shows, unless this process wrote a lease since (lease writes are not refreshed).
+    const leases = new Map<number, Lease>(this.held);
+    for (const hit of res.hits.hits) {
+      if (hit._source.type !== 'lease') continue;
+      const seen = { doc: hit._source, seqNo: hit._seq_no!, primaryTerm: hit._primary_term! };
+      const own = leases.get(seen.doc.shard);
+      if (!own || newer(seen, own)) leases.set(seen.doc.shard, seen);
+    }
 
-    const doc = (shard: number): LeaseDoc => ({
-      type: 'lease',
-      shard,
-      owner: this.owner,
-      expires_at: expires,
-    });
     const mine: number[] = [];
     const free: number[] = [];
     for (let shard = 0; shard < this.shards; shard++) {
@@ -108,7 +120,13 @@ export class LeaseKeeper {
       else if (!valid) free.push(shard);
     }
     this.held.clear();
-    for (const shard of mine.slice(0, fair)) await this.write(shard, doc(shard), leases.get(shard));
+    const take = (shard: number): Promise<void> =>
+      this.write({ type: 'lease', shard, owner: this.owner, expires_at: expires }, leases.get(shard));
+    for (const shard of mine.slice(0, fair)) {
+      const lease = leases.get(shard)!;
+      if (due(lease.doc.expires_at)) await take(shard);
+      else this.held.set(shard, lease);
+    }
     // Above the fair share (another process joined): give these back for it to take.
     for (const shard of mine.slice(fair)) {
       const lease = leases.get(shard)!;
@@ -119,7 +137,7 @@ export class LeaseKeeper {
     }
     for (const shard of free) {
       if (this.held.size >= fair) break;
-      await this.write(shard, doc(shard), leases.get(shard));
+      await take(shard);
     }
   }
 
@@ -133,23 +151,25 @@ export class LeaseKeeper {
         })
         .catch(() => false);
     this.held.clear();
+    this.memberExpires = undefined;
     await this.cluster.deleteDoc(this.index, `member:${this.owner}`).catch(() => false);
   }
 
   /** Takes or renews one lease with optimistic concurrency; losing the race just means not holding it. */
-  private async write(
-    shard: number,
-    doc: LeaseDoc,
-    current: { seqNo: number; primaryTerm: number } | undefined,
-  ): Promise<void> {
+  private async write(doc: LeaseDoc, current: Lease | undefined): Promise<void> {
     const written = await this.cluster.putDoc(
       this.index,
-      `lease:${shard}`,
+      `lease:${doc.shard}`,
       doc,
       current ? { ifSeqNo: current.seqNo, ifPrimaryTerm: current.primaryTerm } : { opType: 'create' },
     );
     if (written.result === 'written')
-      this.held.set(shard, { seqNo: written._seq_no, primaryTerm: written._primary_term });
-    else this.held.delete(shard);
+      this.held.set(doc.shard, { doc, seqNo: written._seq_no, primaryTerm: written._primary_term });
+    else this.held.delete(doc.shard);
   }
+}
+
+/** Whether version `a` of a document was written after version `b`. */
+function newer(a: Lease, b: Lease): boolean {
+  return a.primaryTerm > b.primaryTerm || (a.primaryTerm === b.primaryTerm && a.seqNo > b.seqNo);
 }
