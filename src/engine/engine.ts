@@ -46,7 +46,7 @@ export class DetectionEngine {
     return this;
   }
 
-  /** Run options not covered above (deployment, settle and late times, the engine's clock). */
+  /** Run options not covered above (deployment, refresh, late window, the engine's clock). */
   withRunOptions(
     options: Omit<RunOptions, 'signal' | 'due' | 'owns' | 'owner' | 'clock' | 'from' | 'to'>,
   ): this {

@@ -1,11 +1,12 @@
 import type { AlertDocument } from './alert-document.js';
-import type { CompiledRule } from '../compile/types.js';
+import type { CompiledRule, Dsl } from '../compile/types.js';
 import { eventSummary } from './alert.js';
 import { distinctValues, fieldValues, type EventHit } from './fields.js';
 import {
   markerFilters,
   rangeFilter,
   scopeEnd,
+  scopeFilter,
   TIME_FIELDS,
   toEvent,
   visibleFilter,
@@ -49,13 +50,7 @@ export async function firstActivity(
   withinMs: number,
   scope: Scope,
 ): Promise<EventHit[]> {
-  const { targets, keys, start } = subject;
-  const should = [
-    ...(targets.length
-      ? [{ terms: { 'user.name': targets } }, { terms: { 'firedrill.actor.ids': targets } }]
-      : []),
-    ...(keys.length ? [{ terms: { 'firedrill.credential.id': keys } }] : []),
-  ];
+  const should = activityClauses(subject);
   if (should.length === 0) return [];
   const res = await context.cluster.search<Record<string, unknown>>(rule.index, {
     size: FIRST_ACTIVITY,
@@ -65,7 +60,7 @@ export async function firstActivity(
     query: {
       bool: {
         filter: [
-          rangeFilter('@timestamp', start, start + withinMs + 1),
+          rangeFilter('@timestamp', subject.start, subject.start + withinMs + 1),
           visibleFilter(scope),
           ...markerFilters(context),
         ],
@@ -76,6 +71,16 @@ export async function firstActivity(
     },
   });
   return res.hits.hits.map(toEvent);
+}
+
+/** Events by one of the subject's accounts, or carrying one of its keys. */
+function activityClauses({ targets, keys }: Pick<ActivitySubject, 'targets' | 'keys'>): Dsl[] {
+  return [
+    ...(targets.length
+      ? [{ terms: { 'user.name': targets } }, { terms: { 'firedrill.actor.ids': targets } }]
+      : []),
+    ...(keys.length ? [{ terms: { 'firedrill.credential.id': keys } }] : []),
+  ];
 }
 
 /**
@@ -105,6 +110,17 @@ export async function updateFirstActivity(
       },
     },
   });
+  if (res.hits.hits.length === 0) return 0;
+  // Most runs bring no activity of any open alert's subject: one count over the run's new events says so.
+  const all = activityClauses({
+    targets: [...new Set(res.hits.hits.flatMap((h) => fieldValues(h._source, 'user.target.name')))],
+    keys: [...new Set(res.hits.hits.flatMap((h) => fieldValues(h._source, 'firedrill.credential.id')))],
+  });
+  if (all.length === 0) return 0;
+  const arrived = await context.cluster.count(rule.index, {
+    bool: { filter: [scopeFilter(scope)], should: all, minimum_should_match: 1 },
+  });
+  if (arrived === 0) return 0;
   let updated = 0;
   for (const hit of res.hits.hits) {
     const alert = hit._source;

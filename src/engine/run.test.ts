@@ -95,7 +95,7 @@ describe('runOnce request contract (Elasticsearch)', () => {
       },
       transport,
     );
-    const report = await runOnce(cluster, { now: () => now, settleMs: 1000 });
+    const report = await runOnce(cluster, { now: () => now });
     expect(report.rules).toMatchObject([{ ruleId: 'r-root', findings: 1, written: 1 }]);
 
     const fetch = transport.requests.find(
@@ -110,8 +110,8 @@ describe('runOnce request contract (Elasticsearch)', () => {
             {
               range: {
                 'event.ingested': {
-                  gte: now - 1000 - 600_000,
-                  lt: now - 1000,
+                  gte: now - 600_000,
+                  lt: now,
                   format: 'epoch_millis',
                 },
               },
@@ -134,11 +134,15 @@ describe('runOnce request contract (Elasticsearch)', () => {
     expect(states!.ndjson![1]).toMatchObject({
       type: 'rule',
       rule_id: 'r-root',
-      checkpoint: new Date(now - 1000).toISOString(),
+      checkpoint: new Date(now).toISOString(),
       visible: { '1709633040000': 2 },
       alerts: 1,
     });
     const order = transport.requests.map((r) => `${r.method} ${r.path}`);
+    // What was ingested before the run is made searchable before anything is read.
+    const refreshed = order.indexOf('POST /logs-aws.cloudtrail-*/_refresh');
+    expect(refreshed).toBeGreaterThanOrEqual(0);
+    expect(refreshed).toBeLessThan(order.indexOf('POST /_ingest/pipeline/_simulate'));
     expect(order.indexOf('POST /firedrill-alerts/_refresh')).toBeLessThan(order.lastIndexOf('POST /_bulk'));
   });
 });

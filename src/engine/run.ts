@@ -6,6 +6,7 @@ import type { Candidate } from './candidate.js';
 import { ClusterClock, type Clock } from './clock.js';
 import { evaluateNewTermsRule } from './evaluate/new-terms.js';
 import { evaluateQueryRules } from './evaluate/query.js';
+import { rulesWithEvidence } from './evaluate/relevant.js';
 import { evaluateSequenceRule } from './evaluate/sequence.js';
 import { evaluateThresholdRule } from './evaluate/threshold.js';
 import { fieldValues } from './fields.js';
@@ -16,13 +17,11 @@ import { readStates, writeStates, type RuleState, type StoredState } from './sta
 import { lateRanges, seenRecord, visibleCounts } from './visibility.js';
 import { writeAlerts, type WriteOutcome } from './write.js';
 
-/** Non-query rules evaluated at the same time. */
+/** Rules evaluated and written at the same time. */
 const CONCURRENT_RULES = 4;
 
 /** The engine's defaults (docs/engine.md): each can be set per run. */
 export const ENGINE_DEFAULTS = {
-  /** Live runs stop this far before the cluster's now: most events are searchable by then. */
-  settleMs: 1000,
   /** An event that becomes searchable up to this long after its ingest stamp is still evaluated, once. */
   lateMs: 120_000,
   /** A rule behind by more (and by more than its lookback) evaluates at most this much per run, catching up run by run. */
@@ -39,7 +38,12 @@ export interface RunOptions {
   to?: Date;
   /** Evaluate only events of this replay run and tag the alerts with it. */
   marker?: string;
-  settleMs?: number;
+  /**
+   * Live runs: refresh the rules' event indices first (default true), so an event is evaluated by the first
+   * run after its bulk, not after the index's next refresh. Turn it off on clusters whose refresh interval
+   * was raised for indexing throughput: the late window keeps every event evaluated either way, later.
+   */
+  refresh?: boolean;
   lateMs?: number;
   sliceMs?: number;
   maxBackoffMs?: number;
@@ -129,6 +133,9 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
     return entry;
   };
 
+  // A backfill sees everything ingested before it started; a live run, all but bulks still in flight.
+  if (rules.length > 0 && (!live || (options.refresh ?? true)))
+    await cluster.refresh([...new Set(rules.flatMap((r) => r.index))].join(','));
   let now: number;
   let plans = new Map<string, LivePlan>();
   if (live) {
@@ -137,8 +144,6 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
     plans = await planLive(context, layout.engineStateIndex, rules, now, options, report);
   } else {
     now = (options.now ?? Date.now)();
-    // A backfill sees everything ingested before it started.
-    await cluster.refresh([...new Set(rules.flatMap((r) => r.index))].join(','));
   }
   const backfill: Scope = {
     field: '@timestamp',
@@ -163,30 +168,41 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
     entry.tookMs = Date.now() - started;
   };
 
-  // Every query rule is read together; each still succeeds or fails on its own.
+  // Every query rule is read together, once, when the first of them is due; each still succeeds or fails
+  // on its own. The rules are evaluated and written a few at a time: enough to keep the cluster busy
+  // without flooding it, and no rule waits for another's alert writes.
   const queryRules = runnable.filter((rule): rule is CompiledQueryRule => rule.type === 'query');
-  if (queryRules.length > 0 && !options.signal?.aborted) {
-    const outcomes = await evaluateQueryRules(
+  let queryOutcomes: ReturnType<typeof evaluateQueryRules> | undefined;
+  const evaluateQueryRule = async (rule: CompiledQueryRule): Promise<Candidate[]> => {
+    queryOutcomes ??= evaluateQueryRules(
       context,
-      queryRules.map((rule) => ({ rule, scope: scopeOf(rule) })),
+      queryRules.map((r) => ({ rule: r, scope: scopeOf(r) })),
     );
-    for (const rule of queryRules)
-      await runRule(rule, async () => {
-        const outcome = outcomes.get(rule.id)!;
-        if (outcome instanceof Error) throw outcome;
-        return outcome;
-      });
-  }
-  // The other rules are independent searches: a few at a time keep the cluster busy without flooding it.
-  const pending = runnable.filter((rule) => rule.type !== 'query');
+    const outcome = (await queryOutcomes).get(rule.id)!;
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  };
+  // The other rules are evaluated only if new evidence for them arrived; their own searches go first, so
+  // the shared read overlaps them.
+  const others = runnable.filter((rule) => rule.type !== 'query');
+  const withEvidence =
+    others.length > 0 && !options.signal?.aborted
+      ? await rulesWithEvidence(
+          context,
+          others.map((rule) => ({ rule, scope: scopeOf(rule) })),
+        )
+      : new Set<string>();
+  const pending = [...others, ...queryRules];
   const worker = async (): Promise<void> => {
     for (let rule = pending.shift(); rule && !options.signal?.aborted; rule = pending.shift()) {
       const scope = scopeOf(rule);
-      if (rule.type === 'threshold') await runRule(rule, () => evaluateThresholdRule(context, rule, scope));
+      if (rule.type === 'query') await runRule(rule, () => evaluateQueryRule(rule));
+      else if (!withEvidence.has(rule.id)) await runRule(rule, async () => []);
+      else if (rule.type === 'threshold')
+        await runRule(rule, () => evaluateThresholdRule(context, rule, scope));
       else if (rule.type === 'new_terms')
         await runRule(rule, () => evaluateNewTermsRule(context, rule, scope));
-      else if (rule.type === 'sequence')
-        await runRule(rule, () => evaluateSequenceRule(context, rule, scope));
+      else await runRule(rule, () => evaluateSequenceRule(context, rule, scope));
     }
   };
   await Promise.all(Array.from({ length: CONCURRENT_RULES }, worker));
@@ -206,7 +222,7 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
 
 /**
  * What each rule evaluates in a live run: from its checkpoint (or one lookback back) up to the cluster's
- * now less the settle time, at most one slice, plus the late seconds behind the checkpoint. The counts of
+ * now, at most one slice, plus the late seconds behind the checkpoint. The counts of
  * searchable events per second are taken before anything is evaluated, so an event that becomes searchable
  * meanwhile is evaluated again later rather than never.
  */
@@ -218,10 +234,8 @@ async function planLive(
   options: RunOptions,
   report: (rule: CompiledRule, scope: Scope) => RuleRunReport,
 ): Promise<Map<string, LivePlan>> {
-  const settle = options.settleMs ?? ENGINE_DEFAULTS.settleMs;
   const lateMs = options.lateMs ?? ENGINE_DEFAULTS.lateMs;
   const sliceMs = options.sliceMs ?? ENGINE_DEFAULTS.sliceMs;
-  const until = now - settle;
   const states = await readStates(
     context.cluster,
     stateIndex,
@@ -239,9 +253,9 @@ async function planLive(
     const stored = states.get(rule.id);
     const state = stored?.state;
     const retryAt = state?.retry_at ? Date.parse(state.retry_at) : -Infinity;
-    const checkpoint = state?.checkpoint ? Date.parse(state.checkpoint) : until - rule.lookbackMs;
+    const checkpoint = state?.checkpoint ? Date.parse(state.checkpoint) : now - rule.lookbackMs;
     // A slice is never shorter than the rule's own lookback, which its first run covers at once.
-    const end = Math.max(checkpoint, Math.min(until, checkpoint + Math.max(sliceMs, rule.lookbackMs)));
+    const end = Math.max(checkpoint, Math.min(now, checkpoint + Math.max(sliceMs, rule.lookbackMs)));
     if (retryAt > now) {
       const entry = report(rule, { field: 'event.ingested', ranges: [] });
       entry.skipped = `backing off after ${state?.failures ?? 0} failure(s) until ${state!.retry_at}`;

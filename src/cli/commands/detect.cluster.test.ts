@@ -65,8 +65,8 @@ describe('firedrill detect as a process: crash and restart lose nothing and dupl
           '@timestamp': t0 + i * 1000,
           'event.action': 'CreateUser',
           'event.id': `e${i}`,
-          // Ingested well before the engine starts, so its first run sees every event (none is inside
-          // the engine's settle window) and the kill lands in that run, before any checkpoint.
+          // Ingested well before the engine starts, so its first run sees every event and the kill lands
+          // in that run, before any checkpoint.
           'event.ingested': Date.now() - 10_000,
           'user.name': 'mallory',
           'user.target.name': `u${i}`,

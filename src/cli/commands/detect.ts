@@ -29,6 +29,8 @@ interface DetectOptions extends TargetOptions, DeploymentOptions {
   from?: number;
   to?: number;
   marker?: string;
+  /** False with `--no-refresh`. */
+  refresh: boolean;
   json?: boolean;
 }
 
@@ -68,6 +70,10 @@ export function detectCommand(): Command {
     )
     .addOption(timeOption('--to <time>', 'end of the backfill range (default: now)'))
     .option('--marker <id>', 'evaluate only events with this firedrill.marker and tag the alerts with it')
+    .option(
+      '--no-refresh',
+      "live runs: do not refresh the rules' event indices first (for indices whose refresh interval was raised: every event is still evaluated, later)",
+    )
     .addOption(new Option('--json', 'print each run report as JSON'))
     .action(async (options: DetectOptions) => {
       const from = options.from === undefined ? undefined : new Date(options.from);
@@ -87,6 +93,7 @@ export function detectCommand(): Command {
             marker: options.marker,
             from,
             to,
+            refresh: options.refresh,
             deployment: options.deployment,
           });
           if (report.rules.length === 0 && report.refused.length === 0)
@@ -101,7 +108,7 @@ export function detectCommand(): Command {
           new DetectionEngine(cluster)
             .withRules(options.rules)
             .withMarker(options.marker)
-            .withRunOptions({ deployment: options.deployment })
+            .withRunOptions({ deployment: options.deployment, refresh: options.refresh })
             .withLeaseTime(options.lease)
             .onRun((report) => print(report, options.json, false))
             .onError((error) =>

@@ -33,7 +33,7 @@ export async function evaluateQueryRules(
   maxClauses = DEFAULT_MAX_CLAUSES,
 ): Promise<Map<string, QueryOutcome>> {
   const out = new Map<string, QueryOutcome>();
-  for (const chunk of chunks(scoped, maxClauses)) {
+  for (const chunk of chunks(scoped, (entry) => clauses(entry.rule.query), maxClauses)) {
     let matches: Map<string, EventHit[]>;
     try {
       matches = await matchChunk(context, chunk);
@@ -89,20 +89,20 @@ async function matchChunk(
   return matches;
 }
 
-/** Rules in groups whose combined pre-filter stays within the clause limit (a rule over it goes alone). */
-function chunks<T extends { rule: CompiledQueryRule }>(scoped: T[], maxClauses: number): T[][] {
+/** Entries in groups whose combined queries stay within the clause limit (an entry over it goes alone). */
+export function chunks<T>(scoped: T[], cost: (entry: T) => number, maxClauses: number): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let used = 0;
   for (const entry of scoped) {
-    const cost = clauses(entry.rule.query);
-    if (current.length > 0 && used + cost > maxClauses) {
+    const price = cost(entry);
+    if (current.length > 0 && used + price > maxClauses) {
       out.push(current);
       current = [];
       used = 0;
     }
     current.push(entry);
-    used += cost;
+    used += price;
   }
   if (current.length) out.push(current);
   return out;
