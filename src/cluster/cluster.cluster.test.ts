@@ -55,4 +55,27 @@ describe('Cluster against a real node', () => {
     await cluster.refresh(index);
     expect(cluster.stats.writeLog).toEqual([`POST /${index}/_refresh`]);
   });
+
+  it('deletes tens of thousands of documents across shards in one call', async () => {
+    // OpenSearch sends a header per sub-task of a delete-by-query: over 60,000 documents in 10 shards they
+    // came to hundreds of kilobytes, and Node refused the response ("Header overflow").
+    const many = `${index}-many`;
+    await cluster.createIndex(many, { settings: { number_of_shards: 10, number_of_replicas: 0 } });
+    try {
+      for (let start = 0; start < 60_000; start += 10_000) {
+        const items = await cluster.bulk(
+          Array.from({ length: 10_000 }, (_, i) => ({
+            create: { _index: many },
+            doc: { kind: 'doomed', n: start + i },
+          })),
+        );
+        expect(items.every((item) => item.status === 201)).toBe(true);
+      }
+      await cluster.refresh(many);
+      expect(await cluster.deleteByQuery(many, { term: { kind: 'doomed' } })).toBe(60_000);
+      expect(await cluster.count(many)).toBe(0);
+    } finally {
+      await cluster.deleteIndex(many);
+    }
+  });
 });

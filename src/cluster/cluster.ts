@@ -89,6 +89,9 @@ function shardsStarting(res: RawResponse<unknown>): boolean {
   return type === 'search_phase_execution_exception' || type === 'no_shard_available_action_exception';
 }
 
+/** Documents one delete-by-query request removes at most (Cluster.deleteByQuery). */
+const DELETE_SLICE = 50_000;
+
 /**
  * A connected cluster: a thin typed surface over one distribution's official client.
  * Nothing outside src/cluster/ knows which distribution answers.
@@ -632,15 +635,30 @@ export class Cluster {
   }
 
   /** Deletes every matching document; returns how many. */
+  /**
+   * Deletes every matching document, in slices of at most DELETE_SLICE per request: one request over
+   * millions would outlast any timeout, and OpenSearch's per-sub-task response headers grow with it.
+   */
   async deleteByQuery(index: string | string[], query: unknown): Promise<number> {
     const target = Array.isArray(index) ? index.join(',') : index;
-    const res = await this.expect<{ deleted: number }>(`delete by query ${target}`, {
-      method: 'POST',
-      path: `/${enc(target)}/_delete_by_query`,
-      body: { query },
-      query: { ignore_unavailable: true, allow_no_indices: true, refresh: true, conflicts: 'proceed' },
-    });
-    return res.body.deleted;
+    let deleted = 0;
+    for (;;) {
+      const res = await this.expect<{ deleted: number }>(`delete by query ${target}`, {
+        method: 'POST',
+        path: `/${enc(target)}/_delete_by_query`,
+        body: { query },
+        query: {
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          refresh: true,
+          conflicts: 'proceed',
+          max_docs: DELETE_SLICE,
+          scroll_size: 5_000,
+        },
+      });
+      deleted += res.body.deleted;
+      if (res.body.deleted < DELETE_SLICE) return deleted;
+    }
   }
 }
 

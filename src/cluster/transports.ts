@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Client as ElasticsearchClient } from '@elastic/elasticsearch';
-import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
+import {
+  Client as OpenSearchClient,
+  Connection as OpenSearchConnection,
+} from '@opensearch-project/opensearch';
 import { FiredrillError } from '../errors.js';
 import type { ConnectOptions, Distribution, RawResponse, RequestParams, Transport } from './types.js';
 
@@ -72,9 +75,23 @@ async function send<T>(
   return { status: res.statusCode ?? 0, body: res.body as T };
 }
 
+/**
+ * OpenSearch 2.x answers with a TASK_RESOURCE_USAGE header per sub-task of a request: a delete-by-query
+ * over thousands of documents in several shards passes Node's 16 KB limit on a response head ("Header
+ * overflow"). Deletes go in bounded slices too (Cluster.deleteByQuery); this is the headroom.
+ */
+const MAX_RESPONSE_HEAD_BYTES = 1024 * 1024;
+
+class RoomyConnection extends OpenSearchConnection {
+  override buildRequestObject(params: unknown): ReturnType<OpenSearchConnection['buildRequestObject']> {
+    return { ...super.buildRequestObject(params), maxHeaderSize: MAX_RESPONSE_HEAD_BYTES };
+  }
+}
+
 function openSearchTransport(options: ConnectOptions): Transport {
   const client = new OpenSearchClient({
     node: options.target,
+    Connection: RoomyConnection,
     maxRetries: 0,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     ssl: tlsOptions(options),
