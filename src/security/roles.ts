@@ -75,7 +75,7 @@ export function firedrillRoles(deployment: string = DEFAULT_DEPLOYMENT): Record<
         {
           names: eventPatterns,
           privileges: ['read', 'refresh'],
-          why: 'search, aggregate (composite, date_histogram) and scroll events; a backfill refreshes them first',
+          why: 'search, aggregate (composite, date_histogram) and scroll events; every run refreshes them first',
         },
         {
           names: [layout.rulesIndex],
