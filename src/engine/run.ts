@@ -168,8 +168,8 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
     entry.tookMs = Date.now() - started;
   };
 
-  // Every query rule is read together, once, when the first of them is due; each still succeeds or fails
-  // on its own. The rules are evaluated and written a few at a time: enough to keep the cluster busy
+  // Every query rule is read together, once, when the first of them is evaluated; each still succeeds or
+  // fails on its own. The rules are evaluated and written a few at a time: enough to keep the cluster busy
   // without flooding it, and no rule waits for another's alert writes.
   const queryRules = runnable.filter((rule): rule is CompiledQueryRule => rule.type === 'query');
   let queryOutcomes: ReturnType<typeof evaluateQueryRules> | undefined;
@@ -222,9 +222,9 @@ export async function runOnce(cluster: Cluster, options: RunOptions = {}): Promi
 
 /**
  * What each rule evaluates in a live run: from its checkpoint (or one lookback back) up to the cluster's
- * now, at most one slice, plus the late seconds behind the checkpoint. The counts of
- * searchable events per second are taken before anything is evaluated, so an event that becomes searchable
- * meanwhile is evaluated again later rather than never.
+ * now, at most one slice, plus the late seconds behind the checkpoint. The counts of searchable events per
+ * second are taken before anything is evaluated, so an event that becomes searchable meanwhile is evaluated
+ * again later rather than never.
  */
 async function planLive(
   context: EvaluationContext,

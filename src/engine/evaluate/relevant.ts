@@ -7,7 +7,7 @@ interface EvidenceResponse {
 }
 
 /** What an event must match to be new evidence for a rule: its query, or any step of a sequence. */
-export function evidenceQuery(rule: CompiledRule): Dsl {
+function evidenceQuery(rule: CompiledRule): Dsl {
   return rule.type === 'sequence'
     ? { bool: { should: rule.steps.map((step) => step.query), minimum_should_match: 1 } }
     : rule.query;
@@ -28,7 +28,8 @@ export async function rulesWithEvidence(
   const byIndex = new Map<string, typeof scoped>();
   for (const entry of scoped) {
     const key = entry.rule.index.join(',');
-    byIndex.set(key, [...(byIndex.get(key) ?? []), entry]);
+    if (!byIndex.has(key)) byIndex.set(key, []);
+    byIndex.get(key)!.push(entry);
   }
   const check = async (chunk: typeof scoped): Promise<void> => {
     try {
